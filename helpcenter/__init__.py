@@ -1,0 +1,1 @@
+"""Milamore help center generator: a bilingual static site built from Markdown and policy data."""

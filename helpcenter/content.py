@@ -1,0 +1,167 @@
+"""Stage 3: load the FAQ entries, content/<lang>/<slug>.md, Markdown with YAML front matter.
+
+The file name is the slug: the same name in each language folder makes the
+translations of one entry. Front matter is typed; unknown keys are errors.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .config import SiteConfig
+from .problems import Problem, did_you_mean, display_path
+from .schema import ID, Check, Integer, ListOf, Spec, Text, describe
+from .yamlfile import KeyPath, parse_yaml
+
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+RESERVED_SLUGS = frozenset({"calculator", "search", "assets", "404"})
+_FENCE = "---"
+
+
+@dataclass(frozen=True)
+class Entry:
+    lang: str
+    slug: str
+    path: str            # as shown to editors: content/ja/shipping-cost.md
+    title: str
+    category: str
+    policies: tuple[str, ...]
+    order: int
+    description: str
+    body: str
+    body_line: int       # file line where the body starts
+    front_matter_line: dict[str, int]
+
+    def line_of(self, key: str) -> int:
+        return self.front_matter_line.get(key, 1)
+
+
+class _PolicyIds(Spec):
+    """`policy: shipping` or `policy: [shipping, payment]`."""
+
+    def check(self, value: Any, key_path: KeyPath, ctx: Check) -> Any:
+        if isinstance(value, str):
+            return (ID.check(value, key_path, ctx),)
+        if isinstance(value, list) and value:
+            return tuple(ListOf(ID).check(value, key_path, ctx))
+        ctx.fail(key_path, f"policy must be a policy id or a list of them, not {describe(value)}",
+                 "write e.g. 'policy: shipping' or 'policy: [shipping, payment]'")
+        return ()
+
+
+_FIELDS: dict[str, Spec] = {
+    "title": Text(hint="write the question the entry answers"),
+    "category": ID,
+    "policy": _PolicyIds(),
+    "order": Integer(minimum=0),
+    "description": Text(hint="write one sentence that sums up the answer"),
+}
+_OPTIONAL = frozenset({"description"})
+
+
+def load_entries(config: SiteConfig) -> tuple[list[Entry], list[Problem]]:
+    content = config.root / "content"
+    entries: list[Entry] = []
+    problems: list[Problem] = []
+    for folder in sorted(p for p in content.iterdir() if p.is_dir()) if content.is_dir() else []:
+        if folder.name not in config.codes:
+            problems.append(Problem(display_path(folder, config.root), 0,
+                                    f"'{folder.name}' is not a language of this site",
+                                    did_you_mean(folder.name, config.codes)
+                                    + " or add the language to site.yaml"))
+    for lang in config.codes:
+        for path in sorted((content / lang).glob("*.md")):
+            entry, found = read_entry(path, lang, config)
+            problems += found
+            if entry:
+                entries.append(entry)
+    return entries, problems
+
+
+def read_entry(path: Path, lang: str, config: SiteConfig) -> tuple[Entry | None, list[Problem]]:
+    shown = display_path(path, config.root)
+    text, problem = _read_text(path, shown)
+    if problem:
+        return None, [problem]
+    problems = _check_slug(path.stem, shown)
+    front, body_line, split_problem = _split_front_matter(text, shown)
+    if split_problem:
+        return None, problems + [split_problem]
+    parsed = parse_yaml(front, shown, first_line=2)
+    if parsed.problems:
+        return None, problems + parsed.problems
+    ctx = Check(parsed.lines, config.codes)
+    data = _check_front_matter(parsed.data, config, ctx)
+    problems += ctx.problems
+    if problems:
+        return None, problems
+    body = "\n".join(text.split("\n")[body_line - 1:])
+    lines = {key: parsed.lines.line((key,)) for key in data}
+    return Entry(lang, path.stem, shown, data["title"].strip(), data["category"], data["policy"],
+                 data["order"], (data.get("description") or "").strip(), body, body_line,
+                 lines), []
+
+
+def _read_text(path: Path, shown: str) -> tuple[str, Problem | None]:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        return "", Problem(shown, line, "this file is not saved as UTF-8",
+                           "save it again with the encoding UTF-8")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        return "", Problem(shown, 1, "this file is empty",
+                           "add front matter between two '---' lines, then the answer")
+    return text, None
+
+
+def _check_slug(slug: str, shown: str) -> list[Problem]:
+    if not SLUG.fullmatch(slug):
+        suggestion = re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-") or "my-question"
+        return [Problem(shown, 1, f"the file name '{slug}' cannot be used in a web address",
+                        f"rename the file to lower-case letters, digits and '-', "
+                        f"such as '{suggestion}.md', in every language")]
+    if slug in RESERVED_SLUGS:
+        return [Problem(shown, 1, f"'{slug}' is the address of a page the site makes itself",
+                        "rename the file in every language")]
+    return []
+
+
+def _split_front_matter(text: str, shown: str) -> tuple[str, int, Problem | None]:
+    """The front matter's YAML and the file line where the body starts."""
+    lines = text.split("\n")
+    if lines[0].strip() != _FENCE:
+        return "", 0, Problem(shown, 1, "the file does not start with front matter",
+                              "make the first line '---', then title, category, policy and "
+                              "order, then another '---' line")
+    for index, line in enumerate(lines[1:], start=1):
+        if line.rstrip() == _FENCE:
+            return "\n".join(lines[1:index]), index + 2, None
+    return "", 0, Problem(shown, 1, "the front matter is never closed",
+                          "add a line '---' after the last setting (order: …)")
+
+
+def _check_front_matter(data: Any, config: SiteConfig, ctx: Check) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        ctx.fail((), "the front matter must be settings such as 'title: …'",
+                 "write one 'name: value' per line between the '---' lines")
+        return {}
+    for key in data:
+        if key not in _FIELDS:
+            ctx.fail((key,), f"unknown setting '{key}'", did_you_mean(str(key), _FIELDS))
+    for key, spec in _FIELDS.items():
+        if key in data:
+            data[key] = spec.check(data[key], (key,), ctx)
+        elif key not in _OPTIONAL:
+            ctx.fail((), f"the setting '{key}' is missing", f"add '{key}: …' to the front matter")
+    category = data.get("category")
+    known = [c.id for c in config.categories]
+    if isinstance(category, str) and category not in known:
+        ctx.fail(("category",), f"unknown category '{category}'",
+                 did_you_mean(category, known) + "; categories are listed in site.yaml")
+    return data

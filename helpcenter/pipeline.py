@@ -1,0 +1,99 @@
+"""The whole build, top to bottom: load -> validate -> render -> check -> write.
+
+Everything is read and checked before anything is written; each stage reports all
+of its problems, and the build stops at the end of the first stage that has any.
+`check_site` is the same run without the final write.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.support import Translations
+
+from . import catalogs
+from .checks import check_coverage, check_entries, check_links
+from .config import SiteConfig, load_config
+from .content import Entry, load_entries
+from .output import output_problems, write_site
+from .policy import PolicyData, load_policies
+from .problems import BuildFailed, Problem, stop_if_any
+from .render import Page, render_site, sitemap, static_files
+
+
+@dataclass(frozen=True)
+class Sources:
+    config: SiteConfig
+    policies: PolicyData
+    entries: list[Entry]
+    translations: dict[str, Translations]
+
+
+@dataclass(frozen=True)
+class BuiltSite:
+    files: dict[str, bytes]
+    pages: list[Page]
+    warnings: list[Problem]
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    out: Path
+    pages_per_language: dict[str, int]
+    files: int
+    seconds: float
+    warnings: list[Problem]
+
+
+def load_sources(root: Path, base_url: str | None = None) -> Sources:
+    config, problems = load_config(root, base_url)
+    stop_if_any(problems)
+    assert config is not None
+    policies, problems = load_policies(root / "content" / "policies.yaml", root, config.codes)
+    entries, entry_problems = load_entries(config)
+    found_catalogs, catalog_problems = catalogs.load_catalogs(config)
+    problems += entry_problems + catalog_problems
+    stop_if_any(problems)
+    assert policies is not None
+    problems = check_entries(config, policies, entries)
+    problems += catalogs.check_catalogs(config, found_catalogs)
+    stop_if_any(problems)
+    translations = {lang: catalogs.compile_translations(c) for lang, c in found_catalogs.items()}
+    return Sources(config, policies, entries, translations)
+
+
+def render(sources: Sources) -> BuiltSite:
+    config = sources.config
+    result = render_site(config, sources.policies, sources.entries, sources.translations)
+    stop_if_any(result.problems)
+    assets = static_files(config)
+    problems = check_coverage(config, sources.policies, result.pages)
+    problems += check_links(config, result.pages, assets)
+    stop_if_any(problems)
+    sitemap_xml, robots = sitemap(config, result.pages)
+    files = {page.path: page.html.encode("utf-8") for page in result.pages}
+    files |= assets | {"sitemap.xml": sitemap_xml.encode(), "robots.txt": robots.encode()}
+    return BuiltSite(files, result.pages, [])
+
+
+def check_site(root: Path, base_url: str | None = None) -> BuiltSite:
+    """Everything the build validates, without writing anything."""
+    return render(load_sources(root, base_url))
+
+
+def build_site(root: Path, out: Path | None = None, base_url: str | None = None) -> BuildReport:
+    started = time.perf_counter()
+    sources = load_sources(root, base_url)
+    target = out if out is not None else sources.config.output
+    stop_if_any(output_problems(target, root))
+    site = render(sources)
+    write_site(target, site.files)
+    per_language = {lang: sum(1 for p in site.pages if p.lang == lang)
+                    for lang in sources.config.codes}
+    return BuildReport(target, per_language, len(site.files), time.perf_counter() - started,
+                       site.warnings)
+
+
+__all__ = ["BuildFailed", "build_site", "check_site", "load_sources"]

@@ -1,0 +1,175 @@
+"""Stage 2: load and validate content/policies.yaml, the shop's policy data.
+
+Every fee, day count and rule a customer can ask about lives here. Prose reads it
+through placeholders and the calculator reads it as JSON, so a value is written once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .problems import Problem, display_path
+from .schema import (ID, Check, Choice, Country, Flag, Integer, IsoDate, ListOf, Localized,
+                     Record, Spec, Text)
+from .yamlfile import LineMap, parse_yaml
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+_LABELLED = Record({"id": ID, "label": Localized()})
+_CARD = Record({"id": ID, "name": Text()})
+_ZONE = Record({"id": ID, "name": Localized(), "fee": Integer(unit=" (yen)"),
+                "countries": ListOf(Country())})
+_CLOSURE = Record({"from": IsoDate(), "to": IsoDate(), "reason": Text()}, frozenset({"reason"}))
+_AFTER_PAYMENT_REQUEST = Record({
+    "requested_after": Choice(("payment_confirmed",)),
+    "requires_order_number": Flag(),
+    "deadline": Choice(("before_shipment",)),
+})
+
+POLICY_SCHEMAS: dict[str, Spec] = {
+    "shipping": Record({
+        "domestic": Record({"country": Country(), "fee": Integer(unit=" (yen)")}),
+        "overseas": Record({
+            "fees_are_estimates": Flag(),
+            "zones": ListOf(_ZONE, unique_key="id"),
+            "rest_of_world": Record({"name": Localized(), "fee": Integer(unit=" (yen)")}),
+        }),
+    }),
+    "payment": Record({
+        "credit_card": Flag(),
+        "overseas_card_only": Flag(),
+        "cards_direct": ListOf(_CARD, unique_key="id"),
+        "cards_via_paypal": ListOf(_CARD, min_items=0, unique_key="id"),
+        "cards_not_accepted": ListOf(_CARD, min_items=0, unique_key="id"),
+    }),
+    "dispatch": Record({
+        "in_stock_business_days": Integer(minimum=1, unit=" (days)"),
+        "made_to_order_months": Record({"min": Integer(minimum=1), "max": Integer(minimum=1)}),
+        "mixed_orders_ship_together": Flag(),
+        "shipping_email": Flag(),
+        "business_days": Record({
+            "weekdays": ListOf(Choice(WEEKDAYS)),
+            "national_holidays": Country(),
+            "calendar_years": Record({"first": Integer(minimum=2000), "last": Integer(minimum=2000)}),
+            "shop_closures": ListOf(_CLOSURE, min_items=0),
+        }),
+    }),
+    "returns": Record({
+        "window_days": Integer(minimum=1, unit=" (days)"),
+        "accepted_reasons": ListOf(_LABELLED, unique_key="id"),
+        "refused_reasons": ListOf(_LABELLED, unique_key="id"),
+        "gift_exchange_same_design_and_size": Flag(),
+    }),
+    "aftercare": Record({
+        "services": ListOf(_LABELLED, unique_key="id"),
+        "official_site_purchases_only": Flag(),
+        "tracked_courier_required": Flag(),
+    }),
+    "overseas_orders": Record({"accepted": Flag()}),
+    "receipts": _AFTER_PAYMENT_REQUEST,
+    "gift_wrapping": _AFTER_PAYMENT_REQUEST,
+    "order_emails": Record({"sent_when": ListOf(_LABELLED, unique_key="id")}),
+}
+
+_FILE_SCHEMA = Record({
+    "shop": Record({"timezone": Choice(("Asia/Tokyo",)), "currency": Choice(("JPY",))}),
+    "policies": Record({}),  # checked policy by policy below
+})
+
+
+@dataclass(frozen=True)
+class PolicyData:
+    """The validated policy file. `policies` maps policy id -> its data."""
+
+    path: str
+    shop: dict[str, Any]
+    policies: dict[str, Any]
+    lines: LineMap
+
+    def line_of(self, policy_id: str) -> int:
+        return self.lines.line(("policies", policy_id))
+
+
+def load_policies(path: Path, root: Path, languages: tuple[str, ...]) -> tuple[PolicyData | None, list[Problem]]:
+    shown = display_path(path, root)
+    if not path.is_file():
+        return None, [Problem(shown, 0, "the policy file is missing",
+                              "create it; see README, 'Changing a policy value'")]
+    parsed = parse_yaml(path.read_text(encoding="utf-8-sig"), shown)
+    if parsed.problems or parsed.data is None:
+        return None, parsed.problems or [Problem(shown, 1, "the policy file is empty",
+                                                 "add the 'shop:' and 'policies:' sections")]
+    ctx = Check(parsed.lines, languages)
+    data = parsed.data
+    policies = data.get("policies") if isinstance(data, dict) else None
+    _FILE_SCHEMA.check({**data, "policies": {}} if isinstance(policies, dict) else data, (), ctx)
+    if isinstance(policies, dict):
+        _check_policies(policies, ctx)
+    _check_consistency(policies if isinstance(policies, dict) else {}, ctx)
+    if ctx.problems:
+        return None, ctx.problems
+    return PolicyData(shown, data["shop"], policies, parsed.lines), []
+
+
+def _check_policies(policies: dict[str, Any], ctx: Check) -> None:
+    for policy_id, spec in POLICY_SCHEMAS.items():
+        if policy_id in policies:
+            policies[policy_id] = spec.check(policies[policy_id], ("policies", policy_id), ctx)
+        else:
+            ctx.fail(("policies",), f"the '{policy_id}' policy is missing",
+                     f"add '{policy_id}:' under 'policies:'; the calculator and FAQ need it")
+    for policy_id, value in policies.items():
+        if policy_id not in POLICY_SCHEMAS:
+            ID.check(policy_id, ("policies", policy_id), ctx)
+            if not isinstance(value, dict):
+                ctx.fail(("policies", policy_id), f"policy '{policy_id}' must be a group of named "
+                         "values", "indent its values under it")
+
+
+def _check_consistency(policies: dict[str, Any], ctx: Check) -> None:
+    """Rules that span several values: zones may not overlap, month range in order."""
+    seen: dict[str, str] = {}
+    domestic = _dig(policies, "shipping", "domestic", "country")
+    for z, zone in enumerate(_dig(policies, "shipping", "overseas", "zones") or []):
+        for c, country in enumerate(_dig(zone, "countries") or []):
+            key_path = ("policies", "shipping", "overseas", "zones", z, "countries", c)
+            if country == domestic:
+                ctx.fail(key_path, f"{country} is the domestic country, not an overseas zone",
+                         "remove it from the zone")
+            elif country in seen:
+                ctx.fail(key_path, f"{country} is in two zones ('{seen[country]}' and "
+                         f"'{zone.get('id')}')", "keep it in one zone only")
+            seen.setdefault(country, str(zone.get("id")))
+    low = _dig(policies, "dispatch", "made_to_order_months", "min")
+    high = _dig(policies, "dispatch", "made_to_order_months", "max")
+    if isinstance(low, int) and isinstance(high, int) and low > high:
+        ctx.fail(("policies", "dispatch", "made_to_order_months"),
+                 f"made_to_order_months goes from {low} to {high}", "make min no larger than max")
+    closures = _dig(policies, "dispatch", "business_days", "shop_closures") or []
+    for index, closure in enumerate(closures):
+        start, end = _dig(closure, "from"), _dig(closure, "to")
+        if isinstance(start, str) and isinstance(end, str) and start > end:
+            ctx.fail(("policies", "dispatch", "business_days", "shop_closures", index),
+                     "this closure ends before it starts", "swap 'from' and 'to'")
+
+
+def _dig(value: Any, *keys: str) -> Any:
+    """value[k1][k2]… or None when any step is missing or of the wrong kind."""
+    for key in keys:
+        if not isinstance(value, dict):
+            return None
+        value = value.get(key)
+    return value
+
+
+def localize(value: Any, lang: str, languages: tuple[str, ...]) -> Any:
+    """The policy data as one language sees it: every {ja: …, en: …} becomes its text."""
+    if isinstance(value, dict):
+        if value and set(value) == set(languages):
+            return value[lang]
+        return {key: localize(item, lang, languages) for key, item in value.items()}
+    if isinstance(value, list):
+        return [localize(item, lang, languages) for item in value]
+    return value

@@ -1,0 +1,216 @@
+"""Stage 5: render every page of every language, in memory.
+
+One Jinja environment per language for the theme (with that language's gettext
+catalog), one sandboxed environment per language for content. Nothing is written
+here: the result is a mapping of output path -> bytes, which later stages check and
+then write.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from babel import Locale
+from babel.support import Translations
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
+
+from .config import SiteConfig
+from .content import Entry
+from .formatting import Formatter, mailto_link
+from .markdown_body import content_environment, render_body
+from .policy import PolicyData, localize
+from .problems import Problem, display_path
+
+
+@dataclass(frozen=True)
+class Page:
+    """One rendered page: where it goes and what it says about itself."""
+
+    path: str                       # output path, e.g. "ja/shipping-cost/index.html"
+    html: str
+    lang: str | None = None
+    slug: str | None = None
+    policies: tuple[str, ...] = ()
+
+
+@dataclass
+class RenderResult:
+    pages: list[Page] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Urls:
+    """Every URL the site links to, in one place, under the configured base path."""
+
+    config: SiteConfig
+
+    def home(self, lang: str) -> str:
+        return f"{self.config.base_path}{lang}/"
+
+    def entry(self, lang: str, slug: str) -> str:
+        return f"{self.config.base_path}{lang}/{slug}/"
+
+    def asset(self, name: str) -> str:
+        return f"{self.config.base_path}assets/{name}"
+
+    def root(self) -> str:
+        return self.config.base_path
+
+    def absolute(self, url: str) -> str:
+        return self.config.base_url + url[len(self.config.base_path):]
+
+
+def render_site(config: SiteConfig, policies: PolicyData, entries: list[Entry],
+                translations: dict[str, Translations]) -> RenderResult:
+    result = RenderResult()
+    urls = Urls(config)
+    by_slug = _translations_by_slug(entries)
+    for lang in config.codes:
+        renderer = _LanguageRenderer(config, lang, translations[lang], urls, policies, by_slug)
+        mine = [e for e in entries if e.lang == lang]
+        renderer.render_entries(mine, result)
+        renderer.render_home(mine, result)
+    _render_bilingual_pages(config, translations, urls, result)
+    return result
+
+
+def _translations_by_slug(entries: list[Entry]) -> dict[str, dict[str, Entry]]:
+    found: dict[str, dict[str, Entry]] = {}
+    for entry in entries:
+        found.setdefault(entry.slug, {})[entry.lang] = entry
+    return found
+
+
+def language_name(code: str) -> str:
+    """A language's name in that language: 日本語, English."""
+    return Locale.parse(code).get_display_name(code).capitalize()
+
+
+def theme_environment(config: SiteConfig, translations: Translations) -> Environment:
+    env = Environment(loader=FileSystemLoader(config.root / "theme" / "templates"),
+                      autoescape=True, undefined=StrictUndefined,
+                      extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
+    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["json"] = lambda value: json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return env
+
+
+class _LanguageRenderer:
+    def __init__(self, config: SiteConfig, lang: str, translations: Translations, urls: Urls,
+                 policies: PolicyData, by_slug: dict[str, dict[str, Entry]]) -> None:
+        self.config, self.lang, self.urls, self.by_slug = config, lang, urls, by_slug
+        self.language = next(lg for lg in config.languages if lg.code == lang)
+        self.formatter = Formatter(lang, translations)
+        self.env = theme_environment(config, translations)
+        self.policy = localize(policies.policies, lang, config.codes)
+
+    def render_entries(self, entries: list[Entry], result: RenderResult) -> None:
+        content_env = content_environment(entries, self.formatter.filters(), {
+            "policy": self.policy, "contact": mailto_link(self.config.contact_email),
+            "shop_name": self.config.shop_name})
+        entry_urls = {e.slug: self.urls.entry(self.lang, e.slug) for e in entries}
+        for entry in entries:
+            body, problems = render_body(entry, content_env, entry_urls)
+            result.problems += problems
+            if body is not None:
+                self._render_entry(entry, body, entries, result)
+
+    def _render_entry(self, entry: Entry, body: str, entries: list[Entry],
+                      result: RenderResult) -> None:
+        url = self.urls.entry(self.lang, entry.slug)
+        html = self._page(result, "entry.html", url, self._alternates(entry.slug),
+                          entry=entry, body=body,
+                          category=self.config.category(entry.category),
+                          related=_related(entry, entries),
+                          description=entry.description or entry.title)
+        if html is not None:
+            result.pages.append(Page(f"{self.lang}/{entry.slug}/index.html", html, self.lang,
+                                     entry.slug, entry.policies))
+
+    def render_home(self, entries: list[Entry], result: RenderResult) -> None:
+        groups = [(category, sorted((e for e in entries if e.category == category.id),
+                                    key=lambda e: (e.order, e.slug)))
+                  for category in self.config.categories]
+        url = self.urls.home(self.lang)
+        alternates = [(code, self.urls.home(code)) for code in self.config.codes]
+        html = self._page(result, "home.html", url, alternates,
+                          groups=[(c, items) for c, items in groups if items],
+                          description=self.language.description)
+        if html is not None:
+            result.pages.append(Page(f"{self.lang}/index.html", html, self.lang))
+
+    def _alternates(self, slug: str) -> list[tuple[str, str]]:
+        return [(code, self.urls.entry(code, slug)) for code in self.config.codes
+                if code in self.by_slug.get(slug, {})]
+
+    def _page(self, result: RenderResult, template: str, url: str,
+              alternates: list[tuple[str, str]], **context: Any) -> str | None:
+        return render_template(self.env, self.config, result, template, {
+            "lang": self.lang, "language": self.language, "urls": self.urls, "url": url,
+            "alternates": [(code, language_name(code), href) for code, href in alternates],
+            "site": self.config, "contact": self.config.contact_email,
+            "contact_link": mailto_link(self.config.contact_email),
+            "fmt": self.formatter, **context})
+
+
+def _related(entry: Entry, entries: list[Entry]) -> list[Entry]:
+    """Other entries about the same policy or in the same category, closest first."""
+    def closeness(other: Entry) -> tuple[int, int, str]:
+        shares_policy = bool(set(other.policies) & set(entry.policies))
+        return (0 if shares_policy else 1, other.order, other.slug)
+    candidates = [e for e in entries if e.slug != entry.slug and
+                  (set(e.policies) & set(entry.policies) or e.category == entry.category)]
+    return sorted(candidates, key=closeness)[:5]
+
+
+def render_template(env: Environment, config: SiteConfig, result: RenderResult, template: str,
+                    context: dict[str, Any]) -> str | None:
+    """Render one theme template; a template error becomes a problem, not a traceback."""
+    try:
+        return env.get_template(template).render(context)
+    except TemplateError as error:
+        path = config.root / "theme" / "templates" / (getattr(error, "name", None) or template)
+        result.problems.append(Problem(display_path(path, config.root),
+                                       getattr(error, "lineno", 0) or 0,
+                                       f"theme template error: {error}",
+                                       "fix the template; see the Jinja2 documentation"))
+        return None
+
+
+def _render_bilingual_pages(config: SiteConfig, translations: dict[str, Translations],
+                            urls: Urls, result: RenderResult) -> None:
+    """The root language chooser and 404.html speak every language at once."""
+    envs = {code: theme_environment(config, translations[code]) for code in config.codes}
+    texts: Callable[[str], list[dict[str, str]]] = lambda template: [
+        {"lang": code, "name": language_name(code), "home": urls.home(code),
+         "title": lang.title,
+         "html": render_template(envs[code], config, result, template, {
+             "lang": code, "site": config, "urls": urls}) or ""}
+        for code, lang in zip(config.codes, config.languages)]
+    context = {"site": config, "urls": urls, "lang": config.codes[0]}
+    for template, path in (("root.html", "index.html"), ("404.html", "404.html")):
+        html = render_template(envs[config.codes[0]], config, result, "bilingual.html",
+                               {**context, "page": template, "parts": texts(f"parts/{template}")})
+        if html is not None:
+            result.pages.append(Page(path, html))
+
+
+def static_files(config: SiteConfig) -> dict[str, bytes]:
+    static = config.root / "theme" / "static"
+    return {f"assets/{p.relative_to(static).as_posix()}": p.read_bytes()
+            for p in sorted(static.rglob("*")) if p.is_file()}
+
+
+def sitemap(config: SiteConfig, pages: list[Page]) -> tuple[str, str]:
+    urls = Urls(config)
+    locs = sorted(urls.absolute(config.base_path + p.path.removesuffix("index.html"))
+                  for p in pages if p.lang)
+    body = "".join(f"  <url><loc>{loc}</loc></url>\n" for loc in locs)
+    xml = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+           '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + body + "</urlset>\n")
+    robots = f"User-agent: *\nAllow: /\n\nSitemap: {config.base_url}sitemap.xml\n"
+    return xml, robots
