@@ -71,9 +71,16 @@ def check_coverage(config: SiteConfig, policies: PolicyData, pages: list[Page]) 
             if (policy_id, lang) not in covered]
 
 
-def check_links(config: SiteConfig, pages: list[Page], assets: Iterable[str]) -> list[Problem]:
-    """Every internal href/src in every page resolves to a page or asset, and its #anchor exists."""
-    parsed = {config.base_path + page.path: (page, _LinkCollector.read(page.html)) for page in pages}
+def check_links(config: SiteConfig, pages: list[Page], assets: Iterable[str],
+                entries: list[Entry]) -> list[Problem]:
+    """Every internal href/src in every page resolves to a page or asset, and its #anchor exists.
+
+    A broken link written in an entry is reported at its line in the entry; one made by
+    a template, at the output page.
+    """
+    sources = {(entry.lang, entry.slug): entry for entry in entries}
+    parsed = {config.base_path + page.path: (page, _LinkCollector.read(page.html))
+              for page in pages}
     ids = {path: links.ids for path, (_page, links) in parsed.items()}
     known = set(parsed) | {config.base_path + asset for asset in assets}
     problems: list[Problem] = []
@@ -81,10 +88,19 @@ def check_links(config: SiteConfig, pages: list[Page], assets: Iterable[str]) ->
         for url in sorted(set(links.urls)):
             why = _why_broken(config, url, ids[path], ids, known)
             if why:
-                problems.append(Problem(f"(output) {page.path}", 0, f"broken link '{url}': {why}",
-                                        "fix the link in the entry or template that makes "
-                                        "this page"))
+                problems.append(_broken_link(page, url, why, sources.get((page.lang, page.slug))))
     return problems
+
+
+def _broken_link(page: Page, url: str, why: str, entry: Entry | None) -> Problem:
+    needle = "#" + url.partition("#")[2] if "#" in url else url.rstrip("/").rpartition("/")[2]
+    lines = entry.body.split("\n") if entry else []
+    offset = next((i for i, line in enumerate(lines) if needle and needle in line), None)
+    if entry is not None and offset is not None:
+        return Problem(entry.path, entry.body_line + offset, f"broken link '{url}': {why}",
+                       "link to an entry by its file name and a heading id that exists")
+    return Problem(f"(output) {page.path}", 0, f"broken link '{url}': {why}",
+                   "fix the template that makes this page")
 
 
 def _why_broken(config: SiteConfig, url: str, own_ids: set[str], ids: dict[str, set[str]],

@@ -10,6 +10,7 @@ from .catalogs import update_catalogs
 from .config import load_config
 from .pipeline import build_site, check_site
 from .problems import BuildFailed
+from .serve import serve
 
 
 def parser() -> argparse.ArgumentParser:
@@ -19,6 +20,11 @@ def parser() -> argparse.ArgumentParser:
     commands = main.add_subparsers(dest="command", metavar="COMMAND")
     build = commands.add_parser("build", help="build the site into public/ (the default)")
     check = commands.add_parser("check", help="check everything the build checks; write nothing")
+    serve = commands.add_parser("serve", help="preview the site at http://127.0.0.1:8000/ and "
+                                "rebuild it when a file changes")
+    serve.add_argument("--port", type=int, default=8000, help="port to serve on (default 8000)")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default 127.0.0.1: this computer only)")
     i18n = commands.add_parser("i18n", help="update the translation catalogs in locales/")
     i18n.add_argument("action", choices=["update"],
                       help="update: collect the theme's UI texts into every catalog")
@@ -34,6 +40,8 @@ def main(argv: list[str] | None = None, root: Path | None = None) -> int:
     args = parser().parse_args(argv)
     root = root or args.root or Path(__file__).resolve().parent.parent
     try:
+        if args.command == "serve":
+            return serve(root, args.host, args.port)
         if args.command == "i18n":
             return _update_catalogs(root)
         if args.command == "check":

@@ -89,7 +89,7 @@ def read_entry(path: Path, lang: str, config: SiteConfig) -> tuple[Entry | None,
     problems = _check_slug(path.stem, shown)
     front, body_line, split_problem = _split_front_matter(text, shown)
     if split_problem:
-        return None, problems + [split_problem]
+        return None, [*problems, split_problem]
     parsed = parse_yaml(front, shown, first_line=2)
     if parsed.problems:
         return None, problems + parsed.problems
@@ -163,5 +163,5 @@ def _check_front_matter(data: Any, config: SiteConfig, ctx: Check) -> dict[str, 
     known = [c.id for c in config.categories]
     if isinstance(category, str) and category not in known:
         ctx.fail(("category",), f"unknown category '{category}'",
-                 did_you_mean(category, known) + "; categories are listed in site.yaml")
+                 did_you_mean(category, known) + " Categories are listed in site.yaml.")
     return data

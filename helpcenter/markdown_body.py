@@ -153,5 +153,5 @@ class _LinkRewriter(Treeprocessor):
         offset = next((i for i, line in enumerate(entry.body.split("\n")) if href in line), 0)
         return Problem(entry.path, entry.body_line + offset,
                        f"link to '{href}', but there is no entry '{slug}' in this language",
-                       did_you_mean(slug, self.owner.entry_urls) + " (link to another entry "
-                       "by its file name, e.g. [送料](shipping-cost.md))")
+                       did_you_mean(slug, self.owner.entry_urls) + "; link to another entry "
+                       "by its file name, such as other-question.md")

@@ -25,11 +25,10 @@ def output_problems(out: Path, root: Path) -> list[Problem]:
             or out.is_relative_to(root / "theme") or out.is_relative_to(root / "locales"):
         return [Problem(str(out), 0, "the output folder would contain or replace the sources",
                         "choose another folder with --out, such as public")]
-    if out.exists() and not (out / MARKER).exists():
-        if out.is_file() or any(out.iterdir()):
-            return [Problem(str(out), 0, "this folder exists and was not made by this tool, so "
-                            "it will not be replaced", "choose another --out folder, or empty "
-                            "or delete this one yourself")]
+    if out.exists() and not (out / MARKER).exists() and (out.is_file() or any(out.iterdir())):
+        return [Problem(str(out), 0, "this folder exists and was not made by this tool, so "
+                        "it will not be replaced", "choose another --out folder, or empty "
+                        "or delete this one yourself")]
     return []
 
 

@@ -70,7 +70,7 @@ def render(sources: Sources) -> BuiltSite:
     stop_if_any(result.problems)
     assets = static_files(config)
     problems = check_coverage(config, sources.policies, result.pages)
-    problems += check_links(config, result.pages, assets)
+    problems += check_links(config, result.pages, assets, sources.entries)
     stop_if_any(problems)
     sitemap_xml, robots = sitemap(config, result.pages)
     files = {page.path: page.html.encode("utf-8") for page in result.pages}

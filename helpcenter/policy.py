@@ -11,8 +11,20 @@ from pathlib import Path
 from typing import Any
 
 from .problems import Problem, display_path
-from .schema import (ID, Check, Choice, Country, Flag, Integer, IsoDate, ListOf, Localized,
-                     Record, Spec, Text)
+from .schema import (
+    ID,
+    Check,
+    Choice,
+    Country,
+    Flag,
+    Integer,
+    IsoDate,
+    ListOf,
+    Localized,
+    Record,
+    Spec,
+    Text,
+)
 from .yamlfile import LineMap, parse_yaml
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -52,7 +64,8 @@ POLICY_SCHEMAS: dict[str, Spec] = {
         "business_days": Record({
             "weekdays": ListOf(Choice(WEEKDAYS)),
             "national_holidays": Country(),
-            "calendar_years": Record({"first": Integer(minimum=2000), "last": Integer(minimum=2000)}),
+            "calendar_years": Record({"first": Integer(minimum=2000),
+                                      "last": Integer(minimum=2000)}),
             "shop_closures": ListOf(_CLOSURE, min_items=0),
         }),
     }),
@@ -92,7 +105,8 @@ class PolicyData:
         return self.lines.line(("policies", policy_id))
 
 
-def load_policies(path: Path, root: Path, languages: tuple[str, ...]) -> tuple[PolicyData | None, list[Problem]]:
+def load_policies(path: Path, root: Path,
+                  languages: tuple[str, ...]) -> tuple[PolicyData | None, list[Problem]]:
     shown = display_path(path, root)
     if not path.is_file():
         return None, [Problem(shown, 0, "the policy file is missing",

@@ -27,11 +27,11 @@ class Problem:
         return f"{text} ({self.fix})" if self.fix else text
 
 
-class BuildFailed(Exception):
+class BuildFailed(Exception):  # noqa: N818 (it is the outcome, not a bug)
     """Raised at a stage boundary when that stage found problems."""
 
     def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems = sorted(problems)
+        self.problems = sorted(set(problems))
         super().__init__("\n".join(str(p) for p in self.problems))
 
 

@@ -9,7 +9,6 @@ then write.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -185,12 +184,13 @@ def _render_bilingual_pages(config: SiteConfig, translations: dict[str, Translat
                             urls: Urls, result: RenderResult) -> None:
     """The root language chooser and 404.html speak every language at once."""
     envs = {code: theme_environment(config, translations[code]) for code in config.codes}
-    texts: Callable[[str], list[dict[str, str]]] = lambda template: [
-        {"lang": code, "name": language_name(code), "home": urls.home(code),
-         "title": lang.title,
-         "html": render_template(envs[code], config, result, template, {
-             "lang": code, "site": config, "urls": urls}) or ""}
-        for code, lang in zip(config.codes, config.languages)]
+    def texts(template: str) -> list[dict[str, str]]:
+        return [
+            {"lang": code, "name": language_name(code), "home": urls.home(code),
+             "title": lang.title,
+             "html": render_template(envs[code], config, result, template, {
+                 "lang": code, "site": config, "urls": urls}) or ""}
+            for code, lang in zip(config.codes, config.languages, strict=False)]
     context = {"site": config, "urls": urls, "lang": config.codes[0]}
     for template, path in (("root.html", "index.html"), ("404.html", "404.html")):
         html = render_template(envs[config.codes[0]], config, result, "bilingual.html",

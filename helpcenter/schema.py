@@ -147,9 +147,9 @@ class Localized(Spec):
             if lang not in value:
                 ctx.fail(key_path, f"{where(key_path)} has no '{lang}' text", f"add {lang}: …")
             else:
-                Text().check(value[lang], key_path + (lang,), ctx)
+                Text().check(value[lang], (*key_path, lang), ctx)
         for extra in sorted(set(value) - set(ctx.languages), key=str):
-            ctx.fail(key_path + (extra,), f"'{extra}' is not a language of this site",
+            ctx.fail((*key_path, extra), f"'{extra}' is not a language of this site",
                      did_you_mean(str(extra), ctx.languages))
         return value
 
@@ -168,7 +168,7 @@ class ListOf(Spec):
         if len(value) < self.min_items:
             ctx.fail(key_path, f"{where(key_path)} needs at least {self.min_items} item(s)",
                      "add the missing items")
-        checked = [self.item.check(item, key_path + (i,), ctx) for i, item in enumerate(value)]
+        checked = [self.item.check(item, (*key_path, i), ctx) for i, item in enumerate(value)]
         self._check_unique(value, key_path, ctx)
         return checked
 
@@ -179,7 +179,7 @@ class ListOf(Spec):
             if not isinstance(key, (str, int)):
                 continue
             if key in seen:
-                ctx.fail(key_path + (index,), f"'{key}' appears twice in {where(key_path)}",
+                ctx.fail((*key_path, index), f"'{key}' appears twice in {where(key_path)}",
                          "remove one of them")
             seen.add(key)
 
@@ -198,11 +198,11 @@ class Record(Spec):
             return value
         for key in value:
             if key not in self.fields:
-                ctx.fail(key_path + (key,), f"unknown setting '{key}' in {where(key_path)}",
+                ctx.fail((*key_path, key), f"unknown setting '{key}' in {where(key_path)}",
                          did_you_mean(str(key), self.fields))
         for key, spec in self.fields.items():
             if key in value:
-                value[key] = spec.check(value[key], key_path + (key,), ctx)
+                value[key] = spec.check(value[key], (*key_path, key), ctx)
             elif key not in self.optional:
                 ctx.fail(key_path, f"{where(key_path)} is missing '{key}'", f"add {key}: …")
         return value

@@ -75,13 +75,16 @@ def _build(node: yaml.Node, key_path: KeyPath, loader: yaml.SafeLoader,
             if key in result:
                 problems.append(Problem(lines.path, key_line, f"'{key}' is given twice",
                                         "keep only one of them"))
-            lines.lines[key_path + (key,)] = key_line
-            result[key] = _build(value_node, key_path + (key,), loader, lines, problems)
+            lines.lines[(*key_path, key)] = key_line
+            result[key] = _build(value_node, (*key_path, key), loader, lines, problems)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_build(item, key_path + (index,), loader, lines, problems)
+        return [_build(item, (*key_path, index), loader, lines, problems)
                 for index, item in enumerate(node.value)]
-    return loader.construct_object(node, deep=True)
+    try:
+        return loader.construct_object(node, deep=True)
+    except ValueError:  # looks like a date but is not one (2026-02-30): keep the text
+        return node.value
 
 
 def _syntax_problem(error: yaml.YAMLError, path: str, first_line: int) -> Problem:

@@ -1,0 +1,100 @@
+"""Shared fixtures: scratch copies of the help center written into tmp_path.
+
+Build tests run the real command line (`python build.py --root DIR`) in a subprocess,
+as an editor or CI would, so that exit codes, messages and the absence of Python
+tracebacks are what is tested.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SITE_PARTS = ("site.yaml", "content", "theme", "locales")
+
+
+@dataclass
+class Run:
+    code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def problems(self) -> list[str]:
+        """The `path:line: message (fix)` lines the build printed."""
+        return [line for line in self.stderr.splitlines() if line and not line.startswith(
+            ("build failed", "check failed"))]
+
+
+@dataclass
+class Site:
+    """A scratch copy of the project's sources that a test may break."""
+
+    root: Path
+
+    def write(self, relative: str, text: str) -> Path:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    def read(self, relative: str) -> str:
+        return (self.root / relative).read_text(encoding="utf-8")
+
+    def replace(self, relative: str, old: str, new: str) -> None:
+        text = self.read(relative)
+        assert old in text, f"{old!r} not in {relative}"
+        self.write(relative, text.replace(old, new, 1))
+
+    def run(self, *args: str) -> Run:
+        done = subprocess.run([sys.executable, str(ROOT / "build.py"), "--root", str(self.root),
+                               *args], capture_output=True, text=True, timeout=120)
+        return Run(done.returncode, done.stdout, done.stderr)
+
+    def build(self, *args: str) -> Run:
+        return self.run("build", "--out", str(self.out), *args)
+
+    @property
+    def out(self) -> Path:
+        return self.root / "public"
+
+    def page(self, relative: str) -> str:
+        return (self.out / relative).read_text(encoding="utf-8")
+
+
+def copy_site(target: Path) -> Site:
+    target.mkdir(parents=True, exist_ok=True)
+    for part in SITE_PARTS:
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, target / part)
+        else:
+            shutil.copy2(source, target / part)
+    return Site(target)
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Site:
+    """A fresh copy of the real help center's sources."""
+    return copy_site(tmp_path / "site")
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    """The real help center, built once for the tests that only read it."""
+    built = copy_site(tmp_path_factory.mktemp("built") / "site")
+    result = built.build()
+    assert result.code == 0, result.stderr
+    return built
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under a folder, for byte-for-byte comparisons."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}

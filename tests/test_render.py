@@ -1,0 +1,114 @@
+"""Rendering: placeholders formatted per language, the content sandbox, escaping,
+links between entries, and sites published under a sub-path."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import Site
+
+EN_SHIP = "content/en/shipping-cost.md"
+JA_SHIP = "content/ja/shipping-cost.md"
+
+
+def add_to_body(site: Site, relative: str, text: str) -> None:
+    site.write(relative, site.read(relative) + "\n\n" + text + "\n")
+
+
+def answer(site: Site, page: str) -> str:
+    return site.page(page).split('class="answer">')[1].split("</article>")[0]
+
+
+def test_filters_format_values_the_way_each_language_writes_them(site: Site) -> None:
+    sample = ("FEE[{{ policy.shipping.domestic.fee | money }}] "
+              "DAYS[{{ policy.returns.window_days | days }}] "
+              "BIZ[{{ policy.dispatch.in_stock_business_days | business_days }}] "
+              "ONE[{{ 1 | business_days }}] "
+              "MONTHS[{{ policy.dispatch.made_to_order_months | month_range }}] "
+              "CARDS[{{ policy.payment.cards_via_paypal | or_list }}]")
+    add_to_body(site, JA_SHIP, sample)
+    add_to_body(site, EN_SHIP, sample)
+    assert site.build().code == 0, "build failed"
+    ja, en = answer(site, "ja/shipping-cost/index.html"), answer(site, "en/shipping-cost/index.html")
+    assert "FEE[1,000円] DAYS[10日] BIZ[3営業日] ONE[1営業日] MONTHS[2〜3か月] CARDS[JCBまたはDiscover]" in ja
+    assert ("FEE[¥1,000] DAYS[10 days] BIZ[3 business days] ONE[1 business day] "
+            "MONTHS[2–3 months] CARDS[JCB or Discover]") in en
+
+
+def test_bullets_list_the_labels_of_the_page_language(site: Site) -> None:
+    add_to_body(site, EN_SHIP, "{{ policy.aftercare.services | bullets }}")
+    assert site.build().code == 0
+    assert re.search(r"<ul>\s*<li>resizing</li>\s*<li>repairs</li>\s*<li>cleaning</li>\s*</ul>",
+                     answer(site, "en/shipping-cost/index.html"))
+
+
+@pytest.mark.parametrize("attack", [
+    "{{ policy.__class__.__mro__[1].__subclasses__() }}",
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{{ money.__globals__ }}",
+    "{% for c in ().__class__.__base__.__subclasses__() %}{{ c }}{% endfor %}",
+])
+def test_content_cannot_reach_python_objects(site: Site, attack: str) -> None:
+    add_to_body(site, EN_SHIP, attack)
+    result = site.build()
+    assert result.code == 1
+    assert "Traceback" not in result.stderr
+    assert re.search(r"^content/en/shipping-cost\.md:\d+: ", result.stderr, re.M)
+    assert "subclasses" not in (site.out / "en/shipping-cost/index.html").as_posix()
+
+
+def test_content_cannot_include_files(site: Site) -> None:
+    add_to_body(site, EN_SHIP, '{% include "/etc/passwd" %}')
+    result = site.build()
+    assert result.code == 1 and "root:" not in result.stderr + result.stdout
+
+
+def test_text_from_the_policy_file_is_escaped_in_html(site: Site) -> None:
+    site.replace("content/policies.yaml", "en: repairs}", 'en: "<script>alert(1)</script> & more"}')
+    add_to_body(site, EN_SHIP, "{{ policy.aftercare.services | bullets }}")
+    assert site.build().code == 0
+    html = answer(site, "en/shipping-cost/index.html")
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in html
+
+
+def test_a_link_to_another_entry_file_becomes_that_entry_in_the_same_language(site: Site) -> None:
+    add_to_body(site, JA_SHIP, "[返品について](returns-and-exchanges.md)")
+    add_to_body(site, EN_SHIP, "[Returns](returns-and-exchanges.md)")
+    assert site.build().code == 0
+    assert '<a href="/ja/returns-and-exchanges/">返品について</a>' in site.page(
+        "ja/shipping-cost/index.html")
+    assert '<a href="/en/returns-and-exchanges/">Returns</a>' in site.page(
+        "en/shipping-cost/index.html")
+
+
+def test_a_site_under_a_sub_path_links_within_that_path(site: Site) -> None:
+    result = site.build("--base-url", "https://example.org/helpcenter/")
+    assert result.code == 0, result.stderr
+    html = site.page("en/shipping-cost/index.html")
+    assert 'href="/helpcenter/assets/style.css"' in html
+    assert 'href="/helpcenter/ja/shipping-cost/"' in html
+    assert '<link rel="canonical" href="https://example.org/helpcenter/en/shipping-cost/">' in html
+    internal = re.findall(r'(?:href|src)="(/[^"]*)"', html)
+    assert internal and all(url.startswith("/helpcenter/") for url in internal)
+    assert "Sitemap: https://example.org/helpcenter/sitemap.xml" in site.page("robots.txt")
+
+
+def test_root_page_and_404_offer_both_languages_without_javascript(site: Site) -> None:
+    assert site.build().code == 0
+    for page in ("index.html", "404.html"):
+        html = site.page(page)
+        assert 'href="/ja/"' in html and 'href="/en/"' in html
+        assert 'lang="ja"' in html and 'lang="en"' in html
+        assert "<script" not in html
+    assert "ページが見つかりません" in site.page("404.html")
+    assert "Page not found" in site.page("404.html")
+
+
+def test_sitemap_lists_every_page_of_both_languages(site: Site) -> None:
+    assert site.build().code == 0
+    sitemap = site.page("sitemap.xml")
+    for page in site.out.glob("*/*/index.html"):
+        lang, slug = page.parent.parent.name, page.parent.name
+        assert f"<loc>https://help.milamore.example/{lang}/{slug}/</loc>" in sitemap
