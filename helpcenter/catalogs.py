@@ -80,11 +80,11 @@ def update_catalogs(config: SiteConfig) -> list[Path]:
 
 
 def _sources(root: Path) -> list[tuple[Path, str, dict[str, str]]]:
-    """Files with UI strings: theme templates, theme scripts, and the value formatter."""
+    """Files with UI strings: theme templates, theme scripts, and the generator's code."""
     theme = root / "theme"
     return ([(p, "jinja2", _JINJA_OPTIONS) for p in sorted(theme.glob("templates/**/*.html"))]
             + [(p, "javascript", {}) for p in sorted(theme.glob("static/**/*.js"))]
-            + [(Path(__file__).with_name("formatting.py"), "python", {})])
+            + [(p, "python", {}) for p in sorted(Path(__file__).parent.glob("*.py"))])
 
 
 def _extract(root: Path) -> list[tuple[str, int, str | tuple[str, ...], list[str]]]:
@@ -96,6 +96,15 @@ def _extract(root: Path) -> list[tuple[str, int, str | tuple[str, ...], list[str
                 method, str(path), keywords=KEYWORDS, options=options):
             found.append((shown, lineno, message, comments))
     return found
+
+
+def script_messages(root: Path) -> list[str | tuple[str, ...]]:
+    """The UI strings of the theme's scripts, which the build hands to the browser."""
+    found: dict[str, str | tuple[str, ...]] = {}
+    for shown, _lineno, message, _comments in _extract(root):
+        if shown.endswith(".js"):
+            found.setdefault(message[0] if isinstance(message, tuple) else message, message)
+    return list(found.values())
 
 
 def extract_messages(root: Path) -> dict[str, tuple[str, int]]:

@@ -34,7 +34,7 @@ class Formatter:
 
     def money(self, amount: int, currency: str = "JPY") -> str:
         return format_currency(amount, currency, locale=self.locale,
-                               format_type=_MONEY_FORMAT.get(self.lang, "standard"))
+                               format_type=money_style(self.lang))
 
     def days(self, count: int) -> str:
         return self.translations.ngettext("%(num)d day", "%(num)d days", count) % {"num": count}
@@ -68,6 +68,11 @@ class Formatter:
         return {"money": self.money, "days": self.days, "business_days": self.business_days,
                 "month_range": self.month_range, "date": self.date, "and_list": self.and_list,
                 "or_list": self.or_list, "bullets": self.bullets}
+
+
+def money_style(lang: str) -> str:
+    """CLDR's 'name' form (1,000円) or the 'standard' one with the symbol (¥1,000)."""
+    return _MONEY_FORMAT.get(lang, "standard")
 
 
 def _name(item: Any) -> str:

@@ -8,7 +8,6 @@ then write.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +15,9 @@ from babel import Locale
 from babel.support import Translations
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 
+from .calculator import calculator_data
+from .calculator_page import browser_strings, destination_groups, json_script, tools_for
+from .catalogs import script_messages
 from .config import SiteConfig
 from .content import Entry
 from .formatting import Formatter, mailto_link
@@ -53,6 +55,9 @@ class Urls:
     def entry(self, lang: str, slug: str) -> str:
         return f"{self.config.base_path}{lang}/{slug}/"
 
+    def calculator(self, lang: str) -> str:
+        return f"{self.config.base_path}{lang}/calculator/"
+
     def asset(self, name: str) -> str:
         return f"{self.config.base_path}assets/{name}"
 
@@ -68,13 +73,24 @@ def render_site(config: SiteConfig, policies: PolicyData, entries: list[Entry],
     result = RenderResult()
     urls = Urls(config)
     by_slug = _translations_by_slug(entries)
+    calculator = calculator_data(policies.policies, config.codes, policies.shop)
+    messages = script_messages(config.root)
     for lang in config.codes:
         renderer = _LanguageRenderer(config, lang, translations[lang], urls, policies, by_slug)
+        renderer.calculator = _calculator_context(calculator, lang, translations[lang], messages)
         mine = [e for e in entries if e.lang == lang]
         renderer.render_entries(mine, result)
         renderer.render_home(mine, result)
+        renderer.render_calculator(result)
     _render_bilingual_pages(config, translations, urls, result)
     return result
+
+
+def _calculator_context(data: dict[str, Any], lang: str, translations: Translations,
+                        messages: list[str | tuple[str, ...]]) -> dict[str, Any]:
+    return {"data": data, "data_json": json_script(data),
+            "strings_json": json_script(browser_strings(lang, translations, messages)),
+            "destinations": destination_groups(data, lang, translations)}
 
 
 def _translations_by_slug(entries: list[Entry]) -> dict[str, dict[str, Entry]]:
@@ -94,7 +110,6 @@ def theme_environment(config: SiteConfig, translations: Translations) -> Environ
                       autoescape=True, undefined=StrictUndefined,
                       extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
-    env.filters["json"] = lambda value: json.dumps(value, ensure_ascii=False, sort_keys=True)
     return env
 
 
@@ -106,6 +121,7 @@ class _LanguageRenderer:
         self.formatter = Formatter(lang, translations)
         self.env = theme_environment(config, translations)
         self.policy = localize(policies.policies, lang, config.codes)
+        self.calculator: dict[str, Any] = {}
 
     def render_entries(self, entries: list[Entry], result: RenderResult) -> None:
         content_env = content_environment(entries, self.formatter.filters(), {
@@ -124,7 +140,7 @@ class _LanguageRenderer:
         html = self._page(result, "entry.html", url, self._alternates(entry.slug),
                           entry=entry, body=body,
                           category=self.config.category(entry.category),
-                          related=_related(entry, entries),
+                          related=_related(entry, entries), tools=tools_for(entry.policies),
                           description=entry.description or entry.title)
         if html is not None:
             result.pages.append(Page(f"{self.lang}/{entry.slug}/index.html", html, self.lang,
@@ -142,6 +158,17 @@ class _LanguageRenderer:
         if html is not None:
             result.pages.append(Page(f"{self.lang}/index.html", html, self.lang))
 
+    def render_calculator(self, result: RenderResult) -> None:
+        url = self.urls.calculator(self.lang)
+        alternates = [(code, self.urls.calculator(code)) for code in self.config.codes]
+        html = self._page(result, "calculator.html", url, alternates,
+                          tools=["shipping", "dispatch", "returns"],
+                          description=self.formatter.translations.gettext(
+                              "Shipping cost to your country, the date your order ships, and "
+                              "the last day to request a return or exchange."))
+        if html is not None:
+            result.pages.append(Page(f"{self.lang}/calculator/index.html", html, self.lang))
+
     def _alternates(self, slug: str) -> list[tuple[str, str]]:
         return [(code, self.urls.entry(code, slug)) for code in self.config.codes
                 if code in self.by_slug.get(slug, {})]
@@ -153,7 +180,8 @@ class _LanguageRenderer:
             "alternates": [(code, language_name(code), href) for code, href in alternates],
             "site": self.config, "contact": self.config.contact_email,
             "contact_link": mailto_link(self.config.contact_email),
-            "fmt": self.formatter, **context})
+            "fmt": self.formatter, "policy": self.policy, "calc": self.calculator,
+            **context})
 
 
 def _related(entry: Entry, entries: list[Entry]) -> list[Entry]:
