@@ -7,6 +7,7 @@ of its problems, and the build stops at the end of the first stage that has any.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 from babel.support import Translations
 
 from . import catalogs
+from .calculator import calendar_warning, today_in_shop_timezone
 from .checks import check_coverage, check_entries, check_links
 from .config import SiteConfig, load_config
 from .content import Entry, load_entries
@@ -75,7 +77,16 @@ def render(sources: Sources) -> BuiltSite:
     sitemap_xml, robots = sitemap(config, result.pages)
     files = {page.path: page.html.encode("utf-8") for page in result.pages}
     files |= assets | {"sitemap.xml": sitemap_xml.encode(), "robots.txt": robots.encode()}
-    return BuiltSite(files, result.pages, [])
+    return BuiltSite(files, result.pages, _calendar_warnings(sources.policies))
+
+
+def _calendar_warnings(policies: PolicyData) -> list[Problem]:
+    """Warn, without failing, when the calculator's holiday calendar is about to run out."""
+    today = dt.date.fromisoformat(today_in_shop_timezone(dt.datetime.now(dt.UTC)))
+    message = calendar_warning(policies.policies, today)
+    key = ("policies", "dispatch", "business_days", "calendar_years", "last")
+    return [Problem(policies.path, policies.lines.line(key), message, warning=True)] \
+        if message else []
 
 
 def check_site(root: Path, base_url: str | None = None) -> BuiltSite:
