@@ -184,3 +184,16 @@ def test_the_calculator_fits_a_320_pixel_phone(open_page, root_site, lang: str) 
                       viewport={"width": 320, "height": 640})
     width = visit.page.evaluate("document.documentElement.scrollWidth")
     assert width <= 320
+
+
+def test_a_date_outside_the_known_calendar_is_said_plainly_not_guessed(open_page,
+                                                                      root_site) -> None:
+    visit = open_calculator(open_page, root_site, "en", "Asia/Tokyo")
+    page = visit.page
+    calendar = data_of(page)["dispatch"]["calendar"]
+    after = (dt.date.fromisoformat(calendar["last"]) + dt.timedelta(days=5)).isoformat()
+    page.get_by_label("Order date (date in Japan)").fill(after)
+    page.get_by_role("button", name="Show when it ships").click()
+    assert answer(page, "dispatch") == (
+        f"The calculator knows the shop's calendar from {words(calendar['first'], 'en')} to "
+        f"{words(calendar['last'], 'en')}. For other dates, please contact us.")
