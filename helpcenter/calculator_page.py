@@ -52,9 +52,10 @@ def browser_strings(lang: str, translations: Translations,
     for message in messages:
         if isinstance(message, tuple):
             singular, plural = message[0], message[1]
-            strings[singular] = [translations.ngettext(singular, plural, 1),
-                                 translations.ngettext(singular, plural, 2)]
-        else:
+            forms = [translations.ngettext(singular, plural, n) for n in (1, 2)]
+            if forms != [singular, plural]:
+                strings[singular] = forms
+        elif translations.gettext(message) != message:  # the script falls back to the msgid
             strings[message] = translations.gettext(message)
     return {"lang": lang, "moneyDisplay": "name" if money_style(lang) == "name" else "symbol",
             "strings": strings}

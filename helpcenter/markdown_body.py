@@ -8,8 +8,10 @@ tree, so that every typo in a file is reported at once with its line.
 
 from __future__ import annotations
 
+import re
 import traceback
 from collections.abc import Mapping
+from html.parser import HTMLParser
 from typing import Any
 from xml.etree.ElementTree import Element
 
@@ -116,6 +118,32 @@ def _markdown_to_html(text: str, entry: Entry,
     )
     html = converter.convert(text)
     return (None, links.problems) if links.problems else (html, [])
+
+
+def plain_text(html: str) -> str:
+    """The text a reader sees in an HTML fragment, whitespace folded."""
+    parser = _TextCollector()
+    parser.feed(html)
+    return re.sub(r"\s+", " ", "".join(parser.parts)).strip()
+
+
+def first_paragraph(html: str) -> str:
+    """The text of the first <p>: the description of an entry that has none of its own."""
+    match = re.search(r"<p>(.*?)</p>", html, re.S)
+    return plain_text(match.group(1)) if match else ""
+
+
+class _TextCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("p", "li", "br", "h2", "h3", "h4", "td", "th"):
+            self.parts.append(" ")
 
 
 class _EntryLinks(Extension):

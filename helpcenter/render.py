@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from babel import Locale
+from babel.core import get_global
 from babel.support import Translations
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 
@@ -21,7 +22,7 @@ from .catalogs import script_messages
 from .config import SiteConfig
 from .content import Entry
 from .formatting import Formatter, mailto_link
-from .markdown_body import content_environment, render_body
+from .markdown_body import content_environment, first_paragraph, plain_text, render_body
 from .policy import PolicyData, localize
 from .problems import Problem, display_path
 
@@ -35,6 +36,7 @@ class Page:
     lang: str | None = None
     slug: str | None = None
     policies: tuple[str, ...] = ()
+    alternates: tuple[tuple[str, str], ...] = ()   # (language, URL) of every translation
 
 
 @dataclass
@@ -137,14 +139,17 @@ class _LanguageRenderer:
     def _render_entry(self, entry: Entry, body: str, entries: list[Entry],
                       result: RenderResult) -> None:
         url = self.urls.entry(self.lang, entry.slug)
-        html = self._page(result, "entry.html", url, self._alternates(entry.slug),
+        alternates = self._alternates(entry.slug)
+        description = entry.description or first_paragraph(body) or entry.title
+        html = self._page(result, "entry.html", url, alternates,
                           entry=entry, body=body,
                           category=self.config.category(entry.category),
                           related=_related(entry, entries), tools=tools_for(entry.policies),
-                          description=entry.description or entry.title)
+                          description=description,
+                          structured_data=json_script(_faq_page(entry.title, body)))
         if html is not None:
             result.pages.append(Page(f"{self.lang}/{entry.slug}/index.html", html, self.lang,
-                                     entry.slug, entry.policies))
+                                     entry.slug, entry.policies, tuple(alternates)))
 
     def render_home(self, entries: list[Entry], result: RenderResult) -> None:
         groups = [(category, sorted((e for e in entries if e.category == category.id),
@@ -156,7 +161,8 @@ class _LanguageRenderer:
                           groups=[(c, items) for c, items in groups if items],
                           description=self.language.description)
         if html is not None:
-            result.pages.append(Page(f"{self.lang}/index.html", html, self.lang))
+            result.pages.append(Page(f"{self.lang}/index.html", html, self.lang,
+                                     alternates=tuple(alternates)))
 
     def render_calculator(self, result: RenderResult) -> None:
         url = self.urls.calculator(self.lang)
@@ -167,7 +173,8 @@ class _LanguageRenderer:
                               "Shipping cost to your country, the date your order ships, and "
                               "the last day to request a return or exchange."))
         if html is not None:
-            result.pages.append(Page(f"{self.lang}/calculator/index.html", html, self.lang))
+            result.pages.append(Page(f"{self.lang}/calculator/index.html", html, self.lang,
+                                     alternates=tuple(alternates)))
 
     def _alternates(self, slug: str) -> list[tuple[str, str]]:
         return [(code, self.urls.entry(code, slug)) for code in self.config.codes
@@ -181,7 +188,22 @@ class _LanguageRenderer:
             "site": self.config, "contact": self.config.contact_email,
             "contact_link": mailto_link(self.config.contact_email),
             "fmt": self.formatter, "policy": self.policy, "calc": self.calculator,
+            "og_locale": og_locale(self.lang),
+            "og_alternates": [og_locale(code) for code, _ in alternates if code != self.lang],
             **context})
+
+
+def og_locale(lang: str) -> str:
+    """Open Graph wants language_TERRITORY: ja -> ja_JP, en -> en_US (CLDR likely subtags)."""
+    likely = Locale.parse(get_global("likely_subtags").get(lang, lang))
+    return f"{likely.language}_{likely.territory}" if likely.territory else likely.language
+
+
+def _faq_page(question: str, answer_html: str) -> dict[str, Any]:
+    """schema.org FAQPage for one entry, with exactly the text the page shows."""
+    return {"@context": "https://schema.org", "@type": "FAQPage", "mainEntity": [{
+        "@type": "Question", "name": question,
+        "acceptedAnswer": {"@type": "Answer", "text": plain_text(answer_html)}}]}
 
 
 def _related(entry: Entry, entries: list[Entry]) -> list[Entry]:
@@ -234,11 +256,16 @@ def static_files(config: SiteConfig) -> dict[str, bytes]:
 
 
 def sitemap(config: SiteConfig, pages: list[Page]) -> tuple[str, str]:
+    """sitemap.xml with every translation as an alternate, and robots.txt pointing at it."""
     urls = Urls(config)
-    locs = sorted(urls.absolute(config.base_path + p.path.removesuffix("index.html"))
-                  for p in pages if p.lang)
-    body = "".join(f"  <url><loc>{loc}</loc></url>\n" for loc in locs)
+    entries = []
+    for page in sorted((p for p in pages if p.lang), key=lambda p: p.path):
+        loc = urls.absolute(config.base_path + page.path.removesuffix("index.html"))
+        links = "".join(f'    <xhtml:link rel="alternate" hreflang="{code}" '
+                        f'href="{urls.absolute(href)}"/>\n' for code, href in page.alternates)
+        entries.append(f"  <url>\n    <loc>{loc}</loc>\n{links}  </url>\n")
     xml = ('<?xml version="1.0" encoding="UTF-8"?>\n'
-           '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + body + "</urlset>\n")
+           '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+           'xmlns:xhtml="http://www.w3.org/1999/xhtml">\n' + "".join(entries) + "</urlset>\n")
     robots = f"User-agent: *\nAllow: /\n\nSitemap: {config.base_url}sitemap.xml\n"
     return xml, robots
