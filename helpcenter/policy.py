@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import holidays
+
 from .problems import Problem, display_path
 from .schema import (
     ID,
@@ -143,30 +145,107 @@ def _check_policies(policies: dict[str, Any], ctx: Check) -> None:
 
 
 def _check_consistency(policies: dict[str, Any], ctx: Check) -> None:
-    """Rules that span several values: zones may not overlap, month range in order."""
+    """Rules that span several values: zones may not overlap, ranges run forwards, and no
+    card or return reason is listed under two answers that contradict each other."""
+    _check_zones(policies, ctx)
+    low = _dig(policies, "dispatch", "made_to_order_months", "min")
+    high = _dig(policies, "dispatch", "made_to_order_months", "max")
+    if _is_number(low) and _is_number(high) and low > high:
+        ctx.fail(("policies", "dispatch", "made_to_order_months"),
+                 f"made_to_order_months goes from {low} to {high}", "make min no larger than max")
+    years = ("policies", "dispatch", "business_days", "calendar_years")
+    first, last = _dig(policies, *years[1:], "first"), _dig(policies, *years[1:], "last")
+    if _is_number(first) and _is_number(last) and first > last:
+        ctx.fail(years, f"calendar_years runs backwards, from {first} to {last}",
+                 f"make 'first' the earlier year: first: {last}, last: {first}")
+    _check_holiday_calendar(policies, ctx, last)
+    closures = _dig(policies, "dispatch", "business_days", "shop_closures")
+    for index, closure in enumerate(_list(closures)):
+        start, end = _dig(closure, "from"), _dig(closure, "to")
+        if isinstance(start, str) and isinstance(end, str) and start > end:
+            ctx.fail(("policies", "dispatch", "business_days", "shop_closures", index),
+                     "this closure ends before it starts", "swap 'from' and 'to'")
+    _check_exclusive(policies, ctx, ("payment",),
+                     ("cards_direct", "cards_via_paypal", "cards_not_accepted"), "the card",
+                     "keep the card in the one list that says how it can be used")
+    _check_exclusive(policies, ctx, ("returns",), ("accepted_reasons", "refused_reasons"),
+                     "the reason", "a reason is either accepted or refused: keep it in one list")
+
+
+# What the calculator calls the two destinations that are not zones of the policy file.
+_RESERVED_ZONE_IDS = {
+    "domestic": "domestic shipping",
+    "rest_of_world": "countries that are in no zone",
+}
+
+
+def _check_zones(policies: dict[str, Any], ctx: Check) -> None:
     seen: dict[str, str] = {}
     domestic = _dig(policies, "shipping", "domestic", "country")
-    for z, zone in enumerate(_dig(policies, "shipping", "overseas", "zones") or []):
-        for c, country in enumerate(_dig(zone, "countries") or []):
+    for z, zone in enumerate(_list(_dig(policies, "shipping", "overseas", "zones"))):
+        zone_id = _dig(zone, "id")
+        if isinstance(zone_id, str) and zone_id in _RESERVED_ZONE_IDS:
+            ctx.fail(("policies", "shipping", "overseas", "zones", z, "id"),
+                     f"a zone cannot be called '{zone_id}': the calculator already uses that "
+                     f"name for {_RESERVED_ZONE_IDS[zone_id]}",
+                     "give the zone another id, such as 'south_america'")
+        for c, country in enumerate(_list(_dig(zone, "countries"))):
             key_path = ("policies", "shipping", "overseas", "zones", z, "countries", c)
+            if not isinstance(country, str):
+                continue
             if country == domestic:
                 ctx.fail(key_path, f"{country} is the domestic country, not an overseas zone",
                          "remove it from the zone")
             elif country in seen:
                 ctx.fail(key_path, f"{country} is in two zones ('{seen[country]}' and "
-                         f"'{zone.get('id')}')", "keep it in one zone only")
-            seen.setdefault(country, str(zone.get("id")))
-    low = _dig(policies, "dispatch", "made_to_order_months", "min")
-    high = _dig(policies, "dispatch", "made_to_order_months", "max")
-    if isinstance(low, int) and isinstance(high, int) and low > high:
-        ctx.fail(("policies", "dispatch", "made_to_order_months"),
-                 f"made_to_order_months goes from {low} to {high}", "make min no larger than max")
-    closures = _dig(policies, "dispatch", "business_days", "shop_closures") or []
-    for index, closure in enumerate(closures):
-        start, end = _dig(closure, "from"), _dig(closure, "to")
-        if isinstance(start, str) and isinstance(end, str) and start > end:
-            ctx.fail(("policies", "dispatch", "business_days", "shop_closures", index),
-                     "this closure ends before it starts", "swap 'from' and 'to'")
+                         f"'{zone_id}')", "keep it in one zone only")
+            seen.setdefault(country, str(zone_id))
+
+
+def _check_holiday_calendar(policies: dict[str, Any], ctx: Check, last: Any) -> None:
+    """The holidays package must know the country's holidays for every calendar year: a
+    year it has no data for would silently count national holidays as business days."""
+    key_path = ("policies", "dispatch", "business_days", "national_holidays")
+    country = _dig(policies, *key_path[1:])
+    scratch = Check(ctx.lines, ctx.languages)
+    Country().check(country, key_path, scratch)
+    if scratch.problems:
+        return  # not a country code: the schema has reported it
+    try:
+        known_until = holidays.country_holidays(country).end_year
+    except NotImplementedError:
+        ctx.fail(key_path, f"there is no holiday calendar for {country}",
+                 "use the country whose national holidays the shop observes, such as JP")
+        return
+    if _is_number(last) and last > known_until:
+        ctx.fail(("policies", "dispatch", "business_days", "calendar_years", "last"),
+                 f"the holiday calendar for {country} only goes up to {known_until}, "
+                 f"not {last}", f"make 'last' {known_until} or earlier")
+
+
+def _check_exclusive(policies: dict[str, Any], ctx: Check, where: tuple[str, ...],
+                     lists: tuple[str, ...], what: str, fix: str) -> None:
+    """No id in more than one of the lists `where.<list>` (each list's own repeats are
+    reported by its schema)."""
+    first_list: dict[str, str] = {}
+    for name in lists:
+        for index, item in enumerate(_list(_dig(policies, *where, name))):
+            item_id = _dig(item, "id")
+            if not isinstance(item_id, str):
+                continue
+            earlier = first_list.setdefault(item_id, name)
+            if earlier != name:
+                ctx.fail(("policies", *where, name, index),
+                         f"{what} '{item_id}' is in both {earlier} and {name}", fix)
+
+
+def _list(value: Any) -> list[Any]:
+    """The value if it is a list, else an empty one (a wrong type is the schema's report)."""
+    return value if isinstance(value, list) else []
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _dig(value: Any, *keys: str) -> Any:

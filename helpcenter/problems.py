@@ -24,7 +24,8 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         text = f"{where}: {self.message}"
-        return f"{text} ({self.fix})" if self.fix else text
+        text = f"{text} ({self.fix})" if self.fix else text
+        return text.replace("\r", "\\r").replace("\n", "\\n")  # one problem, one line
 
 
 class BuildFailed(Exception):  # noqa: N818 (it is the outcome, not a bug)

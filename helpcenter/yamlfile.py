@@ -8,6 +8,7 @@ silently overwrites, are reported.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,28 +47,40 @@ class ParsedYaml:
 def parse_yaml(text: str, path: str, first_line: int = 1) -> ParsedYaml:
     """Parse one YAML document; `first_line` is the file line where `text` starts."""
     lines = LineMap(path, first_line)
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)  # rejects NUL and other control characters at once
+    except yaml.YAMLError as error:
+        return ParsedYaml(None, lines, [_syntax_problem(error, path, first_line, text)])
     try:
         node = loader.get_single_node()
         if node is None:
             return ParsedYaml(None, lines, [])
         problems: list[Problem] = []
-        data = _build(node, (), loader, lines, problems)
+        data = _build(node, (), loader, lines, problems, set())
         return ParsedYaml(data, lines, problems)
     except yaml.YAMLError as error:
-        return ParsedYaml(None, lines, [_syntax_problem(error, path, first_line)])
+        return ParsedYaml(None, lines, [_syntax_problem(error, path, first_line, text)])
     finally:
         loader.dispose()
 
 
 def _build(node: yaml.Node, key_path: KeyPath, loader: yaml.SafeLoader,
-           lines: LineMap, problems: list[Problem]) -> Any:
+           lines: LineMap, problems: list[Problem], inside: set[int]) -> Any:
     lines.lines.setdefault(key_path, node.start_mark.line + lines.first_line)
+    if id(node) in inside:  # `&a [*a]`: an alias inside the value it names
+        problems.append(Problem(lines.path, node.start_mark.line + lines.first_line,
+                                "an alias (*name) is used inside the value it names",
+                                "write the value out instead of using the alias"))
+        return None
     if isinstance(node, yaml.MappingNode):
+        inside = inside | {id(node)}
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
             key_line = key_node.start_mark.line + lines.first_line
+            try:
+                key = loader.construct_object(key_node, deep=True)
+            except Exception:  # `? !!int abc`: PyYAML raises ValueError, IndexError…
+                key = key_node.value
             if not isinstance(key, (str, int)):
                 problems.append(Problem(lines.path, key_line, f"'{key}' cannot be used as a name",
                                         "use a plain word such as 'fee'"))
@@ -76,18 +89,32 @@ def _build(node: yaml.Node, key_path: KeyPath, loader: yaml.SafeLoader,
                 problems.append(Problem(lines.path, key_line, f"'{key}' is given twice",
                                         "keep only one of them"))
             lines.lines[(*key_path, key)] = key_line
-            result[key] = _build(value_node, (*key_path, key), loader, lines, problems)
+            result[key] = _build(value_node, (*key_path, key), loader, lines, problems, inside)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_build(item, (*key_path, index), loader, lines, problems)
+        inside = inside | {id(node)}
+        return [_build(item, (*key_path, index), loader, lines, problems, inside)
                 for index, item in enumerate(node.value)]
     try:
-        return loader.construct_object(node, deep=True)
-    except ValueError:  # looks like a date but is not one (2026-02-30): keep the text
-        return node.value
+        value = loader.construct_object(node, deep=True)
+    except Exception:  # 2026-02-30, `!!int` with no digits…: keep the text as written
+        value = node.value
+    if isinstance(value, str) and _SURROGATE.search(value):
+        problems.append(Problem(lines.path, node.start_mark.line + lines.first_line,
+                                "this text contains a broken character (a lone surrogate "
+                                "such as \\ud800)", "remove it, or type the character itself"))
+    return value
 
 
-def _syntax_problem(error: yaml.YAMLError, path: str, first_line: int) -> Problem:
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _syntax_problem(error: yaml.YAMLError, path: str, first_line: int, text: str) -> Problem:
+    if isinstance(error, yaml.reader.ReaderError):  # NUL, other control characters…
+        breaks = len(re.findall(r"\r\n|[\r\n\x85\u2028\u2029]", text[: error.position]))
+        return Problem(path, first_line + breaks, f"the character U+{error.character:04X} is "
+                       "not allowed in this file", "delete it; it is invisible in most "
+                       "editors and often comes with text pasted from another program")
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
     line = mark.line + first_line if mark is not None else first_line
     what = getattr(error, "problem", None) or str(error).splitlines()[0]
