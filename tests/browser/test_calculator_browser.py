@@ -29,11 +29,9 @@ def words(iso: str, lang: str) -> str:
 
 
 def open_calculator(open_page: Callable[..., Any], site: Any, lang: str, zone: str) -> Any:
-    visit = open_page(site.page_url(f"{lang}/calculator/index.html"), timezone_id=zone,
-                      locale="en-US" if lang == "en" else "ja-JP")
-    visit.page.clock.set_fixed_time(NOW_IN_JAPAN)
-    visit.page.reload(wait_until="load")
-    return visit
+    return open_page(site.page_url(f"{lang}/calculator/index.html"), timezone_id=zone,
+                     locale="en-US" if lang == "en" else "ja-JP",
+                     prepare=lambda page: page.clock.set_fixed_time(NOW_IN_JAPAN))
 
 
 def data_of(page: Any) -> dict:
