@@ -3,7 +3,9 @@
 The whole site is written into a new sibling folder, then swapped in with two
 renames. A failed or killed build leaves the last good site where it was. A folder
 is only ever replaced if this tool made it (it holds our marker file), and never
-one that contains the sources.
+one that contains the sources. `finish`, if given, completes the staged folder before
+the swap (the search index is made from the staged pages); if it fails, nothing is
+swapped in.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from .problems import Problem
@@ -32,7 +35,8 @@ def output_problems(out: Path, root: Path) -> list[Problem]:
     return []
 
 
-def write_site(out: Path, files: dict[str, bytes]) -> None:
+def write_site(out: Path, files: dict[str, bytes],
+               finish: Callable[[Path], None] | None = None) -> None:
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
@@ -41,6 +45,8 @@ def write_site(out: Path, files: dict[str, bytes]) -> None:
             target = staging / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
+        if finish is not None:
+            finish(staging)
         (staging / MARKER).write_text("Made by build.py; replaced by every build.\n")
         os.chmod(staging, 0o755)
         _swap(staging, out)

@@ -1,4 +1,4 @@
-"""The whole build, top to bottom: load -> validate -> render -> check -> write.
+"""The whole build, top to bottom: load -> validate -> render -> check -> write (+ index).
 
 Everything is read and checked before anything is written; each stage reports all
 of its problems, and the build stops at the end of the first stage that has any.
@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from babel.support import Translations
@@ -23,6 +24,7 @@ from .output import output_problems, write_site
 from .policy import PolicyData, load_policies
 from .problems import BuildFailed, Problem, stop_if_any
 from .render import Page, render_site, sitemap, static_files
+from .search_index import index_site
 
 
 @dataclass(frozen=True)
@@ -100,7 +102,7 @@ def build_site(root: Path, out: Path | None = None, base_url: str | None = None)
     target = out if out is not None else sources.config.output
     stop_if_any(output_problems(target, root))
     site = render(sources)
-    write_site(target, site.files)
+    write_site(target, site.files, finish=partial(index_site, pages=site.pages))
     per_language = {lang: sum(1 for p in site.pages if p.lang == lang)
                     for lang in sources.config.codes}
     return BuildReport(target, per_language, len(site.files), time.perf_counter() - started,

@@ -60,6 +60,13 @@ class Urls:
     def calculator(self, lang: str) -> str:
         return f"{self.config.base_path}{lang}/calculator/"
 
+    def search(self, lang: str) -> str:
+        return f"{self.config.base_path}{lang}/search/"
+
+    def search_bundle(self) -> str:
+        """Pagefind's files (pagefind.js, the indexes), written by search_index.py."""
+        return f"{self.config.base_path}pagefind/"
+
     def asset(self, name: str) -> str:
         return f"{self.config.base_path}assets/{name}"
 
@@ -84,6 +91,7 @@ def render_site(config: SiteConfig, policies: PolicyData, entries: list[Entry],
         renderer.render_entries(mine, result)
         renderer.render_home(mine, result)
         renderer.render_calculator(result)
+        renderer.render_search(result)
     _render_bilingual_pages(config, translations, urls, result)
     return result
 
@@ -174,6 +182,17 @@ class _LanguageRenderer:
                               "the last day to request a return or exchange."))
         if html is not None:
             result.pages.append(Page(f"{self.lang}/calculator/index.html", html, self.lang,
+                                     alternates=tuple(alternates)))
+
+    def render_search(self, result: RenderResult) -> None:
+        url = self.urls.search(self.lang)
+        alternates = [(code, self.urls.search(code)) for code in self.config.codes]
+        html = self._page(result, "search.html", url, alternates,
+                          description=self.formatter.translations.gettext(
+                              "Search the answers of the help center."),
+                          strings_json=self.calculator["strings_json"])
+        if html is not None:
+            result.pages.append(Page(f"{self.lang}/search/index.html", html, self.lang,
                                      alternates=tuple(alternates)))
 
     def _alternates(self, slug: str) -> list[tuple[str, str]]:

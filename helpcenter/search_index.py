@@ -1,0 +1,136 @@
+"""Stage 7b: the search index of every language, made by Pagefind from the staged site.
+
+It runs inside the output stage, on the complete staging folder, before the swap: the
+index is made from exactly the HTML that will be published, and a failed index leaves
+the live site untouched. Pagefind indexes only what is inside `data-pagefind-body`
+(the entry's article: its question and answer, not the header, footer or calculator
+forms) and files each page under its `<html lang>`, so each language gets its own
+index. Pagefind's extended build segments Japanese into words with a dictionary; the
+search page (theme/static/search.js) runs the query in the browser with `pagefind.js`.
+
+Japanese queries are split into words in the browser by `Intl.Segmenter`, whose
+dictionary keeps some compounds whole that Pagefind's index has in parts: クレジットカード
+is one query word but クレジット|カード in the index, お支払い one word but お|支払い
+(Pagefind issue #1237). Pagefind then matches only the first part, or only a title that
+starts with the whole word. So the build also writes pagefind/words.json, the words of
+each segmented language's index (read from the fragments, where Pagefind separates them
+with a zero-width space), and search.js splits a query word that the index lacks into
+index words before searching.
+
+The index is byte-for-byte reproducible: Pagefind names every file by a hash of its
+content, and the same pages give the same files, except that it lists the languages
+of pagefind-entry.json in a random order (a Rust hash map); that file is rewritten
+with sorted keys.
+
+Browsers run Pagefind's search in WebAssembly, which a Content-Security-Policy of
+`default-src 'self'` forbids: the search page needs
+`default-src 'self'; script-src 'self' 'wasm-unsafe-eval'` (see search.js).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import json
+import re
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from pagefind.index import IndexConfig, PagefindIndex
+
+from .problems import BuildFailed, Problem
+from .render import Page
+
+BUNDLE = "pagefind"
+# Pagefind's ready-made search interfaces, which the site does not use (search.js
+# calls the JS API and writes the results itself).
+UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js",
+          "pagefind-modular-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css",
+          "pagefind-highlight.js")
+FIX = "reinstall the requirements: bash .ci/setup (pagefind[extended] is in requirements.txt)"
+TIMEOUT_SECONDS = 120  # a Pagefind that stops answering fails the build instead of hanging it
+VOCABULARY = "words.json"
+WORD_SEPARATOR = "\u200b"  # between the words of a segmented language, in a fragment
+
+
+def index_site(folder: Path, pages: list[Page]) -> None:
+    """Write the search index of the entry pages staged in `folder` to folder/pagefind/."""
+    languages = sorted({page.lang for page in pages if page.lang})
+    try:
+        with ThreadPoolExecutor(max_workers=1) as thread:  # its own event loop, even if
+            thread.submit(asyncio.run, _index(folder, languages)).result()  # the caller has one
+    except Exception as error:  # Pagefind reports its failures as plain exceptions
+        raise BuildFailed([Problem("(search index)", 0, f"Pagefind failed: {_reason(error)}",
+                                   FIX)]) from error
+    for name in UNUSED:
+        (folder / BUNDLE / name).unlink(missing_ok=True)
+    _sort_entry_file(folder / BUNDLE / "pagefind-entry.json")
+    _check_counts(folder / BUNDLE, pages)
+    _write_vocabulary(folder / BUNDLE)
+
+
+async def _index(folder: Path, languages: list[str]) -> None:
+    """Leaving the `async with` writes the files, to output_path (else to ./pagefind)."""
+    config: IndexConfig = {"output_path": str(folder / BUNDLE)}
+    async with asyncio.timeout(TIMEOUT_SECONDS), PagefindIndex(config) as index:
+        await index.add_directory(str(folder), glob=_glob(languages))
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, TimeoutError):
+        return f"it did not finish within {TIMEOUT_SECONDS} s"
+    if isinstance(error, OSError) and error.filename:
+        return f"{error.strerror}: {error.filename}"
+    return str(error) or type(error).__name__
+
+
+def _glob(languages: list[str]) -> str:
+    """Only the language folders: the bilingual root page and 404.html are not answers."""
+    return "{" + ",".join(languages) + "}/**/*.html" if len(languages) > 1 \
+        else f"{languages[0]}/**/*.html"
+
+
+def _sort_entry_file(path: Path) -> None:
+    """Same languages, same bytes: pagefind.js looks languages up by key, order is free."""
+    entry = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps(entry, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
+                    encoding="utf-8")
+
+
+def _write_vocabulary(bundle: Path) -> None:
+    """{language: sorted words} of every language whose pages Pagefind segmented."""
+    words: dict[str, set[str]] = {}
+    for path in sorted((bundle / "fragment").glob("*.pf_fragment")):
+        content = _fragment_text(path)
+        if WORD_SEPARATOR in content:
+            found = words.setdefault(path.name.split("_", 1)[0], set())
+            found.update(w for w in re.split(rf"[\s{WORD_SEPARATOR}]+", content)
+                         if any(c.isalnum() for c in w))
+    text = json.dumps({lang: sorted(found) for lang, found in words.items()},
+                      ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    (bundle / VOCABULARY).write_text(text, encoding="utf-8")
+
+
+def _fragment_text(path: Path) -> str:
+    """A page's text as Pagefind stored it: gzip, a signature, then JSON."""
+    data = gzip.decompress(path.read_bytes())
+    return str(json.loads(data[data.index(b"{"):])["content"])
+
+
+def _check_counts(bundle: Path, pages: list[Page]) -> None:
+    """Every entry page of every language is in its language's index, and nothing else."""
+    expected = Counter(page.lang for page in pages if page.lang and page.slug)
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    found = {lang: info["page_count"] for lang, info in entry["languages"].items()}
+    problems = [Problem("(search index)", 0,
+                        f"the '{lang}' search index has {found.get(lang, 0)} pages, "
+                        f"not the {count} entries of that language",
+                        "each entry page needs data-pagefind-body on its article and "
+                        "<html lang> set to its language (theme/templates)")
+                for lang, count in sorted(expected.items()) if found.get(lang, 0) != count]
+    problems += [Problem("(search index)", 0, f"pages of an unexpected language '{lang}' "
+                         "are in the search index", "set <html lang> in theme/templates")
+                 for lang in sorted(set(found) - set(expected))]
+    if problems:
+        raise BuildFailed(problems)

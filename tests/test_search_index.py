@@ -1,0 +1,206 @@
+"""The search index and the search pages, as the build writes them (no browser).
+
+Pagefind indexes the staged site before the swap: each language gets its own index of
+exactly its entries, only the question and answer are indexed, the search box on every
+page submits to its language's search page, and a failed index changes nothing.
+What a customer finds with it is tested in a real browser: tests/browser/test_search.py.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, Site, snapshot
+
+LANGUAGES = ("ja", "en")
+# Texts of the page around the answer, which must never be found by a search.
+NOT_ANSWERS = {
+    "ja": ["お客様のご注文で確認する", "お支払いに使うカード", "送料を表示", "この回答は役に立ちましたか",
+           "関連するご質問", "解決しない場合は", "ヘルプセンター内を検索", "本文へ移動"],
+    "en": ["Check it for your order", "Where should we ship", "Show the shipping cost", "Was this answer helpful",
+           "Related questions", "Still need help", "Search the help center", "Skip to the answer"],
+}
+
+
+def entries(lang: str) -> set[str]:
+    return {p.stem for p in (ROOT / "content" / lang).glob("*.md")}
+
+
+def fragments(out: Path, lang: str) -> list[dict]:
+    """What Pagefind stored for each page of a language (gzip, a signature, then JSON).
+
+    In Japanese a zero-width space separates the words Pagefind found (pagefind.js
+    removes it before showing an excerpt); it is removed here too.
+    """
+    found = []
+    for path in sorted((out / "pagefind" / "fragment").glob(f"{lang}_*.pf_fragment")):
+        data = gzip.decompress(path.read_bytes())
+        fragment = json.loads(data[data.index(b"{"):])
+        found.append({**fragment, "content": fragment["content"].replace("\u200b", "")})
+    return found
+
+
+class _Forms(HTMLParser):
+    """The forms of a page, with their inputs, and the labels' `for` targets."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.forms: list[dict] = []
+        self.labels: set[str] = set()
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        if tag == "form":
+            self.forms.append({**values, "inputs": []})
+        elif tag == "input" and self.forms:
+            self.forms[-1]["inputs"].append(values)
+        elif tag == "label" and values.get("for"):
+            self.labels.add(values["for"])
+
+
+def search_forms(html: str) -> tuple[list[dict], set[str]]:
+    parsed = _Forms(html)
+    return [f for f in parsed.forms if f.get("role") == "search"], parsed.labels
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_each_language_has_its_own_index_of_exactly_its_entries(built_site: Site,
+                                                                lang: str) -> None:
+    entry = json.loads((built_site.out / "pagefind" / "pagefind-entry.json").read_text())
+    assert sorted(entry["languages"]) == sorted(LANGUAGES)
+    assert entry["languages"][lang]["page_count"] == len(entries(lang))
+    urls = {f["url"] for f in fragments(built_site.out, lang)}
+    assert urls == {f"/{lang}/{slug}/" for slug in entries(lang)}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_only_the_question_and_answer_are_indexed_with_the_question_as_title(
+        built_site: Site, lang: str) -> None:
+    for fragment in fragments(built_site.out, lang):
+        slug = fragment["url"].strip("/").split("/")[1]
+        source = (ROOT / "content" / lang / f"{slug}.md").read_text(encoding="utf-8")
+        title = re.search(r"^title: (.+)$", source, re.M).group(1).strip()
+        assert fragment["meta"]["title"] == title
+        assert fragment["content"].startswith(title)
+        for text in NOT_ANSWERS[lang]:
+            assert text not in fragment["content"], f"{fragment['url']} indexes {text!r}"
+
+
+def test_the_answer_text_with_policy_values_is_what_is_indexed(built_site: Site) -> None:
+    by_url = {f["url"]: f["content"] for lang in LANGUAGES for f in fragments(built_site.out,
+                                                                                lang)}
+    assert "全国一律1,000円" in by_url["/ja/shipping-cost/"]
+    assert "¥1,000" in by_url["/en/shipping-cost/"]
+    assert "PayPal" in by_url["/en/payment-methods/"]
+
+
+def test_the_bundle_holds_what_the_search_page_loads_and_not_pagefinds_own_ui(
+        built_site: Site) -> None:
+    bundle = built_site.out / "pagefind"
+    for name in ("pagefind.js", "pagefind-worker.js", "wasm.en.pagefind",
+                 "wasm.unknown.pagefind"):  # Japanese has no stemmer: it uses "unknown"
+        assert (bundle / name).is_file(), name
+    assert not list(bundle.glob("*-ui.*")) and not (bundle / "pagefind-highlight.js").exists()
+
+
+def test_the_words_of_the_japanese_index_are_published_for_the_search_page(
+        built_site: Site) -> None:
+    """The index has クレジットカード in two words; search.js splits the query the same way."""
+    words = json.loads((built_site.out / "pagefind" / "words.json").read_text(encoding="utf-8"))
+    assert list(words) == ["ja"]  # English is split at spaces: nothing to align
+    assert {"クレジット", "カード", "お", "支払い", "送料", "PayPal"} <= set(words["ja"])
+    assert "クレジットカード" not in words["ja"] and "お支払い" not in words["ja"]
+    assert words["ja"] == sorted(set(words["ja"]))
+    assert not [w for w in words["ja"] if not any(c.isalnum() for c in w)]  # no punctuation
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_page_has_a_search_box_that_submits_to_its_language_search_page(
+        built_site: Site, lang: str) -> None:
+    pages = sorted((built_site.out / lang).rglob("index.html"))
+    assert len(pages) == len(entries(lang)) + 3  # entries, home, calculator, search
+    for page in pages:
+        forms, labels = search_forms(page.read_text(encoding="utf-8"))
+        assert len(forms) == 1, f"{page}: {len(forms)} search forms"
+        form = forms[0]
+        assert (form["action"], form["method"]) == (f"/{lang}/search/", "get"), page
+        [field] = [i for i in form["inputs"] if i.get("name") == "q"]
+        assert field["type"] == "search" and field["id"] in labels, page
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_search_page_links_its_translation_and_knows_where_the_index_is(
+        built_site: Site, lang: str) -> None:
+    html = built_site.page(f"{lang}/search/index.html")
+    other = next(code for code in LANGUAGES if code != lang)
+    assert f'<html lang="{lang}">' in html
+    assert f'href="/{other}/search/" hreflang="{other}"' in html
+    assert f'<link rel="alternate" hreflang="{other}" href="https://help.milamore.example/' \
+           f'{other}/search/">' in html
+    assert 'data-bundle="/pagefind/"' in html
+    assert '<script type="module" src="/assets/search.js"></script>' in html
+    assert "mailto:support@milamore.example" in html  # no results / not available / no JS
+
+
+def test_under_a_sub_path_the_search_box_and_the_index_follow_the_base_url(site: Site) -> None:
+    assert site.build("--base-url", "https://example.org/helpcenter/").code == 0
+    html = site.page("en/search/index.html")
+    assert 'data-bundle="/helpcenter/pagefind/"' in html
+    assert 'action="/helpcenter/en/search/"' in site.page("en/shipping-cost/index.html")
+    # The index holds addresses from the site's root; pagefind.js puts the sub-path
+    # before them (its base URL is where the bundle is, less /pagefind/).
+    assert {f["url"] for f in fragments(site.out, "en")} == {f"/en/{s}/" for s in entries("en")}
+
+
+def test_the_index_is_written_into_the_output_only(site: Site, tmp_path: Path) -> None:
+    """Pagefind's own default is ./pagefind in the working directory: never used."""
+    elsewhere = tmp_path / "working-directory"
+    elsewhere.mkdir()
+    done = subprocess.run([sys.executable, str(ROOT / "build.py"), "--root", str(site.root),
+                           "build", "--out", str(site.out)], cwd=elsewhere,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert list(elsewhere.iterdir()) == []
+    assert (site.out / "pagefind" / "pagefind.js").is_file()
+
+
+def test_a_failed_index_leaves_the_published_site_untouched(site: Site,
+                                                            monkeypatch) -> None:
+    assert site.build().code == 0
+    before = snapshot(site.out)
+    site.replace("content/policies.yaml", "fee: 1000 ", "fee: 1100 ")
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(site.root / "no-such-pagefind"))
+    result = site.build()
+    assert result.code == 1
+    assert result.problems == [f"(search index): Pagefind failed: No such file or directory: "
+                               f"{site.root / 'no-such-pagefind'} (reinstall the requirements: "
+                               "bash .ci/setup (pagefind[extended] is in requirements.txt))"]
+    assert "Traceback" not in result.stderr
+    assert snapshot(site.out) == before
+    assert sorted(p.name for p in site.root.iterdir() if "public" in p.name) == ["public"]
+
+
+def test_an_entry_template_without_the_index_marker_fails_the_build(site: Site) -> None:
+    site.replace("theme/templates/entry.html", " data-pagefind-body", "")
+    result = site.build()
+    assert result.code == 1
+    # Without data-pagefind-body Pagefind indexes whole pages, home and search included.
+    assert "(search index): the 'en' search index has 12 pages, not the 9 entries of that " \
+           "language" in result.stderr
+    assert not site.out.exists()
+
+
+def test_a_broken_link_on_the_search_page_is_reported_by_the_link_check(site: Site) -> None:
+    site.replace("theme/templates/search.html", '<a href="{{ urls.home(lang) }}">',
+                 '<a href="{{ urls.home(lang) }}no-such-page/">')
+    result = site.run("check")
+    assert result.code == 1
+    assert "(output) ja/search/index.html: broken link '/ja/no-such-page/'" in result.stderr
