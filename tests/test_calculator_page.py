@@ -73,13 +73,13 @@ def test_the_browser_gets_every_calculator_string_translated(built_site: Site) -
     script = (ROOT / "theme/static/calculator-ui.js").read_text("utf-8")
     used = set(re.findall(r'\bn?gettext\(\s*"([^"]+)"', script))
     assert len(used) > 15
-    strings = json_block(built_site.page("ja/calculator/index.html"), "calculator-i18n")
+    strings = json_block(built_site.page("ja/calculator/index.html"), "ui-strings")
     assert strings["lang"] == "ja" and strings["moneyDisplay"] == "name"
     for message in used:
         translated = strings["strings"][message]
         forms_ = translated if isinstance(translated, list) else [translated]
         assert all(f and f != message and re.search(r"[぀-ヿ一-鿿]", f) for f in forms_), message
-    english = json_block(built_site.page("en/calculator/index.html"), "calculator-i18n")
+    english = json_block(built_site.page("en/calculator/index.html"), "ui-strings")
     assert english["moneyDisplay"] == "symbol"
 
 

@@ -9,35 +9,15 @@ import {
   shippingFee,
   todayInShopTimeZone,
 } from "./calculator-core.js";
-
-function readJson(id) {
-  const element = document.getElementById(id);
-  return element ? JSON.parse(element.textContent) : null;
-}
+import { fill, gettext, lang, moneyDisplay, ngettext, readJson } from "./ui-strings.js";
 
 const data = readJson("calculator-data");
-const i18n = readJson("calculator-i18n");
-
-function gettext(message) {
-  const translated = i18n.strings[message];
-  return typeof translated === "string" && translated ? translated : message;
-}
-
-function ngettext(singular, plural, count) {
-  const forms = i18n.strings[singular];
-  if (Array.isArray(forms)) return count === 1 ? forms[0] : forms[1];
-  return count === 1 ? singular : plural;
-}
-
-function fill(template, values) {
-  return template.replace(/%\((\w+)\)[sd]/g, (_match, name) => String(values[name]));
-}
 
 function money(amount, currency) {
-  return new Intl.NumberFormat(i18n.lang, {
+  return new Intl.NumberFormat(lang, {
     style: "currency",
     currency,
-    currencyDisplay: i18n.moneyDisplay,
+    currencyDisplay: moneyDisplay,
   }).format(amount);
 }
 
@@ -46,7 +26,7 @@ function longDate(iso) {
   const [year, month, day] = iso.split("-").map(Number);
   const date = new Date(0);
   date.setUTCFullYear(year, month - 1, day);
-  return new Intl.DateTimeFormat(i18n.lang, { dateStyle: "full", timeZone: "UTC" }).format(date);
+  return new Intl.DateTimeFormat(lang, { dateStyle: "full", timeZone: "UTC" }).format(date);
 }
 
 function show(form, sentences, tone) {
@@ -152,7 +132,7 @@ function returnsAnswer(form) {
 const ANSWERS = { shipping: shippingAnswer, dispatch: dispatchAnswer, returns: returnsAnswer };
 
 function start() {
-  if (!data || !i18n) return;
+  if (!data) return;
   const today = todayInShopTimeZone(new Date(), data.timezone);
   for (const form of document.querySelectorAll("form[data-tool]")) {
     const answer = ANSWERS[form.dataset.tool];

@@ -22,30 +22,10 @@
 // お|支払い). The build writes the index's words to words.json, and a query word the index
 // does not have is split into index words (longest first) before Pagefind sees it.
 
+import { fill, gettext, ngettext } from "./ui-strings.js";
+
 const MAX_RESULTS = 10;
 const EXCERPT_WORDS = 30;
-
-function readJson(id) {
-  const element = document.getElementById(id);
-  return element ? JSON.parse(element.textContent) : { strings: {} };
-}
-
-const i18n = readJson("search-i18n");
-
-function gettext(message) {
-  const translated = i18n.strings[message];
-  return typeof translated === "string" && translated ? translated : message;
-}
-
-function ngettext(singular, plural, count) {
-  const forms = i18n.strings[singular];
-  if (Array.isArray(forms)) return count === 1 ? forms[0] : forms[1];
-  return count === 1 ? singular : plural;
-}
-
-function fill(template, values) {
-  return template.replace(/%\((\w+)\)[sd]/g, (_match, name) => String(values[name]));
-}
 
 let loading = null;
 
