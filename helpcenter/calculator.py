@@ -41,29 +41,31 @@ Result = dict[str, Any]
 
 # --- The data the browser module reads ------------------------------------------------
 
-def calculator_data(policies: Mapping[str, Any], languages: Sequence[str],
+def calculator_data(policies: Mapping[str, Any],
                     shop: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The calculator's JSON data, built from `PolicyData.policies` (and `PolicyData.shop`).
 
-    Only what the logic and its labels need; deterministic (sorted lists, no build time)
-    so that rebuilding an unchanged site gives identical bytes.
+    Only what the logic needs: ids, numbers, dates, no text. Every page with the calculator
+    embeds it, within a weight budget (tests/test_budgets.py), and the names a customer reads
+    (destinations, cards, reasons) are already in the page's form, in the page's language.
+    Deterministic (sorted lists, no build time) so that rebuilding an unchanged site gives
+    identical bytes.
     """
     shop = shop or {}
     return {
         "timezone": shop.get("timezone", SHOP_TIMEZONE),
         "currency": shop.get("currency", SHOP_CURRENCY),
-        "languages": list(languages),
-        "shipping": _shipping_data(policies["shipping"], languages),
+        "shipping": _shipping_data(policies["shipping"]),
         "payment": _payment_data(policies["payment"]),
         "dispatch": _dispatch_data(policies["dispatch"]),
-        "returns": _returns_data(policies["returns"], languages),
+        "returns": _returns_data(policies["returns"]),
     }
 
 
-def _shipping_data(shipping: Mapping[str, Any], languages: Sequence[str]) -> dict[str, Any]:
+def _shipping_data(shipping: Mapping[str, Any]) -> dict[str, Any]:
     overseas = shipping["overseas"]
-    zones = [{"id": zone["id"], "fee": zone["fee"], "countries": list(zone["countries"]),
-              "name": _texts(zone["name"], languages)} for zone in overseas["zones"]]
+    zones = [{"id": zone["id"], "fee": zone["fee"], "countries": list(zone["countries"])}
+             for zone in overseas["zones"]]
     known = {shipping["domestic"]["country"]}.union(*(zone["countries"] for zone in zones))
     return {
         "domestic": {"country": shipping["domestic"]["country"],
@@ -71,8 +73,7 @@ def _shipping_data(shipping: Mapping[str, Any], languages: Sequence[str]) -> dic
         "overseas": {
             "fees_are_estimates": overseas["fees_are_estimates"],
             "zones": zones,
-            "rest_of_world": {"fee": overseas["rest_of_world"]["fee"],
-                              "name": _texts(overseas["rest_of_world"]["name"], languages)},
+            "rest_of_world": {"fee": overseas["rest_of_world"]["fee"]},
         },
         "countries": sorted(known | _destination_codes()),
     }
@@ -86,7 +87,7 @@ def _destination_codes() -> set[str]:
 
 def _payment_data(payment: Mapping[str, Any]) -> dict[str, Any]:
     def cards(key: str) -> list[dict[str, str]]:
-        return [{"id": card["id"], "name": card["name"]} for card in payment[key]]
+        return [{"id": card["id"]} for card in payment[key]]
 
     return {
         "overseas_card_only": payment["overseas_card_only"],
@@ -135,10 +136,9 @@ def _days_between(start: str, end: str) -> Iterable[str]:
         day += dt.timedelta(days=1)
 
 
-def _returns_data(returns: Mapping[str, Any], languages: Sequence[str]) -> dict[str, Any]:
+def _returns_data(returns: Mapping[str, Any]) -> dict[str, Any]:
     def reasons(key: str) -> list[dict[str, Any]]:
-        return [{"id": item["id"], "label": _texts(item["label"], languages)}
-                for item in returns[key]]
+        return [{"id": item["id"]} for item in returns[key]]
 
     return {
         "window_days": returns["window_days"],
@@ -146,10 +146,6 @@ def _returns_data(returns: Mapping[str, Any], languages: Sequence[str]) -> dict[
         "refused_reasons": reasons("refused_reasons"),
         "gift_exchange_same_design_and_size": returns["gift_exchange_same_design_and_size"],
     }
-
-
-def _texts(localized: Mapping[str, str], languages: Sequence[str]) -> dict[str, str]:
-    return {lang: localized[lang] for lang in languages}
 
 
 def calendar_warning(policies: Mapping[str, Any], today: dt.date) -> str | None:

@@ -26,11 +26,14 @@ def tools_for(policies: tuple[str, ...]) -> list[str]:
     return list(dict.fromkeys(tools))
 
 
-def destination_groups(data: dict[str, Any], lang: str,
+def destination_groups(data: dict[str, Any], shipping: dict[str, Any], lang: str,
                        translations: Translations) -> list[tuple[str, list[tuple[str, str]]]]:
-    """Japan first, then each overseas zone, then every other country, names sorted."""
+    """Japan first, then each overseas zone, then every other country, names sorted.
+
+    `shipping` is the shipping policy in the page's language (zone names as text); the
+    calculator `data` lists every country the calculator knows.
+    """
     names = Locale.parse(lang).territories
-    shipping = data["shipping"]
     domestic = shipping["domestic"]["country"]
     zoned = {c for zone in shipping["overseas"]["zones"] for c in zone["countries"]}
 
@@ -38,10 +41,10 @@ def destination_groups(data: dict[str, Any], lang: str,
         return sorted(((code, names.get(code, code)) for code in codes), key=lambda c: c[1])
 
     groups = [(translations.gettext("Within Japan"), named([domestic]))]
-    groups += [(zone["name"][lang], named(zone["countries"]))
+    groups += [(zone["name"], named(zone["countries"]))
                for zone in shipping["overseas"]["zones"]]
-    others = set(shipping["countries"]) - zoned - {domestic}
-    groups.append((shipping["overseas"]["rest_of_world"]["name"][lang], named(others)))
+    others = set(data["shipping"]["countries"]) - zoned - {domestic}
+    groups.append((shipping["overseas"]["rest_of_world"]["name"], named(others)))
     return groups
 
 

@@ -9,8 +9,11 @@ then write.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+import rcssmin
+import rjsmin
 from babel import Locale
 from babel.core import get_global
 from babel.support import Translations
@@ -82,11 +85,12 @@ def render_site(config: SiteConfig, policies: PolicyData, entries: list[Entry],
     result = RenderResult()
     urls = Urls(config)
     by_slug = _translations_by_slug(entries)
-    calculator = calculator_data(policies.policies, config.codes, policies.shop)
+    calculator = calculator_data(policies.policies, policies.shop)
     messages = script_messages(config.root)
     for lang in config.codes:
         renderer = _LanguageRenderer(config, lang, translations[lang], urls, policies, by_slug)
-        renderer.calculator = _calculator_context(calculator, lang, translations[lang], messages)
+        renderer.calculator = _calculator_context(calculator, renderer.policy["shipping"], lang,
+                                                  translations[lang], messages)
         mine = [e for e in entries if e.lang == lang]
         renderer.render_entries(mine, result)
         renderer.render_home(mine, result)
@@ -96,11 +100,12 @@ def render_site(config: SiteConfig, policies: PolicyData, entries: list[Entry],
     return result
 
 
-def _calculator_context(data: dict[str, Any], lang: str, translations: Translations,
+def _calculator_context(data: dict[str, Any], shipping: dict[str, Any], lang: str,
+                        translations: Translations,
                         messages: list[str | tuple[str, ...]]) -> dict[str, Any]:
     return {"data": data, "data_json": json_script(data),
             "strings_json": json_script(browser_strings(lang, translations, messages)),
-            "destinations": destination_groups(data, lang, translations)}
+            "destinations": destination_groups(data, shipping, lang, translations)}
 
 
 def _translations_by_slug(entries: list[Entry]) -> dict[str, dict[str, Entry]]:
@@ -268,10 +273,24 @@ def _render_bilingual_pages(config: SiteConfig, translations: dict[str, Translat
             result.pages.append(Page(path, html))
 
 
+# Scripts and styles are shipped without their comments and indentation (theme/static keeps
+# them for the people who edit them): the pages with the calculator must stay under their
+# weight budget (tests/test_budgets.py). rJSmin and rCSSmin only remove what the languages
+# define as comments and insignificant white space.
+_MINIFIERS = {".js": rjsmin.jsmin, ".css": rcssmin.cssmin}
+
+
 def static_files(config: SiteConfig) -> dict[str, bytes]:
     static = config.root / "theme" / "static"
-    return {f"assets/{p.relative_to(static).as_posix()}": p.read_bytes()
+    return {f"assets/{p.relative_to(static).as_posix()}": _shipped(p)
             for p in sorted(static.rglob("*")) if p.is_file()}
+
+
+def _shipped(path: Path) -> bytes:
+    minify = _MINIFIERS.get(path.suffix)
+    if minify is None:
+        return path.read_bytes()
+    return minify(path.read_text(encoding="utf-8")).encode("utf-8")
 
 
 def sitemap(config: SiteConfig, pages: list[Page]) -> tuple[str, str]:

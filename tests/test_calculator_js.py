@@ -180,7 +180,7 @@ def run_node(data_file: Path, cases_file: Path, tz: str | None) -> dict[str, Any
 def data() -> dict[str, Any]:
     loaded, problems = load_policies(ROOT / "content" / "policies.yaml", ROOT, LANGUAGES)
     assert loaded is not None, problems
-    return calculator_data(loaded.policies, LANGUAGES, loaded.shop)
+    return calculator_data(loaded.policies, loaded.shop)
 
 
 @pytest.fixture(scope="module")

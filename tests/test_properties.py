@@ -219,7 +219,7 @@ def test_a_policy_file_with_any_value_replaced_loads_or_reports(
     assert (loaded is None) == bool(problems)
     assert_clean(problems, "policies.yaml", 1, lines_in(text))
     if loaded is not None:  # accepted data must make a calculator, as JSON
-        json.dumps(calculator_data(loaded.policies, ("ja", "en"), loaded.shop))
+        json.dumps(calculator_data(loaded.policies, loaded.shop))
 
 
 def _replace(data: Any, path: tuple[Any, ...], value: Any) -> Any:
@@ -253,7 +253,7 @@ JSONISH = st.recursive(
 def real_data() -> dict[str, Any]:
     loaded, problems = load_policies(ROOT / "content" / "policies.yaml", ROOT, ("ja", "en"))
     assert loaded is not None, problems
-    return calculator_data(loaded.policies, ("ja", "en"), loaded.shop)
+    return calculator_data(loaded.policies, loaded.shop)
 
 
 def _clean_result(result: Any) -> None:

@@ -292,6 +292,7 @@ def test_the_header_search_box_takes_a_customer_from_any_page_to_the_answer(
     page = visit.page
     page.keyboard.press("Tab")  # the skip link
     page.keyboard.press("Tab")  # the brand
+    page.keyboard.press("Tab")  # the other language (日本語)
     page.keyboard.press("Tab")
     box = page.get_by_label("Search the help center")
     assert box.evaluate("(input) => input === document.activeElement")

@@ -24,7 +24,8 @@ pytestmark = pytest.mark.browser
 URL_ATTRIBUTES = {"href", "src", "poster", "action", "data", "formaction"}
 SRCSET_ATTRIBUTES = {"srcset", "imagesrcset"}
 CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)|@import\s+(['"])([^'"]+)\3""")
-JS_IMPORT = re.compile(r"""(?:\bimport|\bexport)\s[^'";]*?\bfrom\s*(['"])([^'"]+)\1"""
+# Shipped scripts are minified: `import{a}from"./a.js"` has no space after `import`.
+JS_IMPORT = re.compile(r"""(?:\bimport|\bexport)\b[^'";()]*?\bfrom\s*(['"])([^'"]+)\1"""
                        r"""|\bimport\s*\(\s*(['"])([^'"]+)\3\s*\)|\bimport\s*(['"])([^'"]+)\5""")
 UNKNOWN = "en/no-such-question/deeper/"
 

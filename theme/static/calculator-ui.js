@@ -1,6 +1,6 @@
 // The calculator's forms: reads the policy data and the translated strings that the
-// build embeds as JSON, shows the forms (hidden for browsers without JavaScript), and
-// writes each answer with textContent. The rules themselves live in calculator-core.js.
+// build embeds as JSON, fills in today's date, and writes each answer with textContent.
+// Without JavaScript, style.css hides the forms. The rules live in calculator-core.js.
 
 import {
   paymentOptions,
@@ -145,7 +145,6 @@ function start() {
       answer(form);
     });
     form.addEventListener("change", () => answer(form));
-    form.hidden = false;
   }
 }
 
