@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
@@ -130,6 +131,7 @@ class _LinkCollector(HTMLParser):
         self.ids: set[str] = set()
 
     @classmethod
+    @functools.lru_cache(maxsize=8192)  # pages are immutable strings
     def read(cls, html: str) -> _LinkCollector:
         collector = cls()
         collector.feed(html)

@@ -1,33 +1,91 @@
-"""The command line: `python build.py [build|check|serve|...]`."""
+"""The command line: `python build.py [build|check|serve|new|translations|i18n] …`.
+
+Every command reports problems as `path:line: what is wrong (how to fix)` on stderr and
+exits non-zero on errors; none prints a Python traceback for bad input.
+"""
 
 from __future__ import annotations
 
 import argparse
-import sys
+import time
 from pathlib import Path
 
-from .catalogs import update_catalogs
-from .config import load_config
-from .pipeline import build_site, check_site
-from .problems import BuildFailed
+from babel import Locale
+from babel.support import Translations
+
+from . import catalogs
+from .config import SiteConfig, load_config
+from .content import Entry, load_entries
+from .editor_checks import editor_warnings
+from .history import changes_since
+from .pipeline import build_site, load_sources, render
+from .policy import PolicyData, load_policies
+from .problems import BuildFailed, Problem, stop_if_any
+from .progress import NORMAL, QUIET, VERBOSE, Reporter, summary_table
+from .scaffold import NewEntry, create, request_problems
 from .serve import serve
+from .translation_status import (
+    FRESH,
+    MISSING,
+    ORPHAN,
+    STALE,
+    Status,
+    file_text_hash,
+    mark_fresh,
+    statuses,
+)
 
 
 def parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    loud = common.add_mutually_exclusive_group()
+    loud.add_argument("-q", "--quiet", dest="level", action="store_const", const=QUIET,
+                      default=argparse.SUPPRESS, help="print only problems")
+    loud.add_argument("-v", "--verbose", dest="level", action="store_const", const=VERBOSE,
+                      default=argparse.SUPPRESS, help="also print the time of every stage")
     main = argparse.ArgumentParser(
-        prog="build.py", description="Build the Milamore help center (Japanese and English).")
+        prog="build.py", parents=[common],
+        description="Build the Milamore help center (Japanese and English). Without a "
+                    "command, builds the site into public/.")
     main.add_argument("--root", type=Path, help=argparse.SUPPRESS)
     commands = main.add_subparsers(dest="command", metavar="COMMAND")
-    build = commands.add_parser("build", help="build the site into public/ (the default)")
-    check = commands.add_parser("check", help="check everything the build checks; write nothing")
-    serve = commands.add_parser("serve", help="preview the site at http://127.0.0.1:8000/ and "
-                                "rebuild it when a file changes")
-    serve.add_argument("--port", type=int, default=8000, help="port to serve on (default 8000)")
-    serve.add_argument("--host", default="127.0.0.1",
-                       help="address to listen on (default 127.0.0.1: this computer only)")
-    i18n = commands.add_parser("i18n", help="update the translation catalogs in locales/")
-    i18n.add_argument("action", choices=["update"],
-                      help="update: collect the theme's UI texts into every catalog")
+
+    def command(name: str, summary: str, description: str = "") -> argparse.ArgumentParser:
+        return commands.add_parser(name, parents=[common], help=summary,
+                                   description=description or summary[0].upper() + summary[1:])
+
+    build = command("build", "build the site into public/ (the default)")
+    check = command("check", "check everything the build checks; write nothing",
+                    "Check everything the build checks (settings, policies, entries, "
+                    "placeholders, translations, links, catalogs) and write nothing. Errors "
+                    "fail; warnings (stale translations, values written out instead of "
+                    "placeholders) are printed and fail only with --strict.")
+    check.add_argument("--strict", action="store_true", help="fail on warnings too (for CI)")
+    preview = command("serve", "preview the site at http://127.0.0.1:8000/ and rebuild it "
+                      "when a file changes")
+    preview.add_argument("--port", type=int, default=8000, help="port to serve on (default 8000)")
+    preview.add_argument("--host", default="127.0.0.1",
+                         help="address to listen on (default 127.0.0.1: this computer only)")
+    new = command("new", "start a new question: content/<lang>/SLUG.md in every language")
+    new.add_argument("slug", metavar="SLUG", help="file name and web address, such as "
+                     "gift-cards (lower-case letters, digits and '-')")
+    new.add_argument("--category", required=True, help="a category id from site.yaml")
+    new.add_argument("--policy", required=True, action="append", dest="policies",
+                     metavar="POLICY", help="the policy the answer explains (from "
+                     "content/policies.yaml); repeat for several")
+    new.add_argument("--order", type=int, help="position in its category (default: last)")
+    translations = command("translations", "show which translations are fresh, stale, "
+                           "missing or orphaned", "Show, for every entry, whether its "
+                           "translation is fresh (made from the current Japanese text), "
+                           "stale (the Japanese text changed since), missing or orphaned "
+                           "(no Japanese source). For stale ones, show what changed.")
+    translations.add_argument("--mark-fresh", nargs="+", metavar="SLUG", default=[],
+                              help="record that the translations of SLUG are up to date "
+                              "with the Japanese text (after updating them)")
+    i18n = command("i18n", "extract or update the translation catalogs in locales/")
+    i18n.add_argument("action", choices=["extract", "update"],
+                      help="extract: write locales/messages.pot; update: merge the theme's "
+                      "UI texts into every locales/<lang>/LC_MESSAGES/messages.po")
     for sub in (main, build):
         sub.add_argument("--out", type=Path, help="output folder (default: 'output' in site.yaml)")
     for sub in (main, build, check):
@@ -39,39 +97,173 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None, root: Path | None = None) -> int:
     args = parser().parse_args(argv)
     root = root or args.root or Path(__file__).resolve().parent.parent
+    reporter = Reporter(getattr(args, "level", NORMAL))
+    command = args.command or "build"
     try:
-        if args.command == "serve":
-            return serve(root, args.host, args.port)
-        if args.command == "i18n":
-            return _update_catalogs(root)
-        if args.command == "check":
-            site = check_site(root, args.base_url)
-            print(f"OK: no problems found ({sum(1 for p in site.pages if p.lang)} pages checked).")
-            return 0
-        report = build_site(root, args.out, args.base_url)
+        return _COMMANDS[command](root, args, reporter)
     except BuildFailed as failed:
-        return _report_failure(failed, args.command or "build")
-    pages = ", ".join(f"{lang} {count}" for lang, count in report.pages_per_language.items())
-    print(f"Built {report.out} in {report.seconds:.2f} s: pages {pages}; "
-          f"{report.files} files in all.")
+        return _report_failure(reporter, failed.problems, command)
+
+
+def _build(root: Path, args: argparse.Namespace, reporter: Reporter) -> int:
+    report = build_site(root, args.out, args.base_url, progress=reporter.stage)
+    reporter.problems(report.warnings)
+    reporter.info(summary_table(report.pages_per_language, 0, report.files,
+                                len(report.warnings), report.seconds,
+                                f"Built {report.out}"))
     return 0
 
 
-def _update_catalogs(root: Path) -> int:
+def _check(root: Path, args: argparse.Namespace, reporter: Reporter) -> int:
+    started = time.perf_counter()
+    reporter.stage("load")
+    sources = load_sources(root, args.base_url)
+    reporter.stage("warnings")
+    warnings = editor_warnings(sources.config, sources.policies, sources.entries,
+                               sources.translations)
+    reporter.stage("render")
+    site = render(sources)
+    reporter.done()
+    warnings = sorted(set(warnings) | set(site.warnings))
+    reporter.problems(warnings)
+    if args.strict and warnings:
+        return _report_failure(reporter, [], "check --strict", len(warnings))
+    per_language = {lang: sum(1 for p in site.pages if p.lang == lang)
+                    for lang in sources.config.codes}
+    other = sum(1 for p in site.pages if not p.lang)
+    reporter.info(summary_table(per_language, other, len(site.files), len(warnings),
+                                time.perf_counter() - started, "OK: no errors, nothing written,"))
+    return 0
+
+
+def _serve(root: Path, args: argparse.Namespace, reporter: Reporter) -> int:
+    return serve(root, args.host, args.port, reporter)
+
+
+def _new(root: Path, args: argparse.Namespace, reporter: Reporter) -> int:
+    config, policies = _config_and_policies(root)
+    request = NewEntry(args.slug, args.category, tuple(args.policies), args.order)
+    stop_if_any(request_problems(config, policies, request))
+    entries, _problems = load_entries(config)  # broken entries elsewhere do not matter here
+    found, _catalog_problems = catalogs.load_catalogs(config)
+    translations = {lang: catalogs.compile_translations(c) for lang, c in found.items()}
+    for lang in config.codes:
+        translations.setdefault(lang, Translations())  # a broken catalog: English word forms
+    written = create(config, policies, entries, translations, request)
+    for path in written:
+        reporter.info(f"created {path.relative_to(root)}")
+    source, *others = [path.relative_to(root) for path in written]
+    reporter.info(f"\nNext: write the question and the answer in {source}"
+                  + (f", then translate it in {', '.join(map(str, others))} and run:\n"
+                     f"  python build.py translations --mark-fresh {args.slug}" if others else "")
+                  + "\nWith `python build.py serve` running, the page is at "
+                  f"/{config.codes[0]}/{args.slug}/.")
+    return 0
+
+
+def _translations(root: Path, args: argparse.Namespace, reporter: Reporter) -> int:
+    config = _config(root)
+    entries, problems = load_entries(config)
+    reporter.problems(problems)
+    if args.mark_fresh:
+        return _mark_fresh(config, entries, args.mark_fresh, reporter)
+    found = statuses(config, entries)
+    source_name = Locale.parse(config.codes[0]).get_display_name("en")
+    for status in found:
+        if status.state != FRESH or reporter.level >= NORMAL:  # --quiet: only what needs work
+            print(_status_line(config, status, source_name))
+    counts = {state: sum(1 for s in found if s.state == state)
+              for state in (FRESH, STALE, MISSING, ORPHAN)}
+    reporter.info(f"{len(found)} translations: " + ", ".join(
+        f"{count} {state}" for state, count in counts.items() if count or state == FRESH) + ".")
+    if counts[STALE]:
+        reporter.info("After updating a stale translation, run: python build.py translations "
+                      "--mark-fresh SLUG")
+    return 1 if problems else 0
+
+
+def _status_line(config: SiteConfig, status: Status, source_name: str) -> str:
+    head = f"{status.state:<8} {status.translation}"
+    if status.state == MISSING:
+        return f"{head}: not written yet (translate {status.source})"
+    if status.state == ORPHAN:
+        return (f"{head}: {status.source} does not exist (write it, or delete the "
+                "translation)")
+    if status.state == FRESH:
+        return head
+    if not status.recorded:
+        return (f"{head}: does not record which version of {status.source} it translates "
+                f"(compare them, then mark it fresh)")
+    path = config.root / status.source
+    text = path.read_text(encoding="utf-8-sig") if path.is_file() else ""
+    diff = changes_since(config.root, status.source, status.recorded, text,
+                         lambda old: file_text_hash(old, config.codes[0]))
+    if diff is None:
+        return (f"{head}: the {source_name} text changed since translation (no earlier "
+                "version in git to compare with)")
+    return f"{head}: {status.source} changed since translation:\n" + "\n".join(
+        f"           {line}" for line in diff)
+
+
+def _mark_fresh(config: SiteConfig, entries: list[Entry], slugs: list[str],
+                reporter: Reporter) -> int:
+    problems = []
+    for slug in slugs:
+        try:
+            written = mark_fresh(config, entries, slug)
+        except LookupError:
+            problems.append(Problem(f"content/{config.codes[0]}/{slug}.md", 0,
+                                    "there is no such entry, or it has problems",
+                                    "check the name (python build.py translations lists them) "
+                                    "and fix the problems printed above"))
+            continue
+        if not written:
+            problems.append(Problem(f"content/{config.codes[0]}/{slug}.md", 0,
+                                    "this entry has no translation that loads",
+                                    "write the translation (or fix its problems) first"))
+        for path, version in written:
+            reporter.info(f"marked {path} fresh (translated_from: {version})")
+    if problems:
+        return _report_failure(reporter, problems, "translations --mark-fresh")
+    return 0
+
+
+def _i18n(root: Path, args: argparse.Namespace, reporter: Reporter) -> int:
+    config = _config(root)
+    if args.action == "extract":
+        path, count = catalogs.extract_template(config)
+        reporter.info(f"wrote {path.relative_to(root)} ({count} UI texts)")
+        return 0
+    for path in catalogs.update_catalogs(config):
+        reporter.info(f"updated {path.relative_to(root)}")
+    reporter.info("Translate the new or empty msgstr entries, then run: python build.py check")
+    return 0
+
+
+def _config(root: Path) -> SiteConfig:
     config, problems = load_config(root)
-    if config is None:
-        raise BuildFailed(problems)
-    for path in update_catalogs(config):
-        print(f"updated {path.relative_to(root)}")
-    print("Translate the new or empty msgstr entries, then run: python build.py check")
-    return 0
+    stop_if_any(problems)
+    assert config is not None
+    return config
 
 
-def _report_failure(failed: BuildFailed, command: str) -> int:
-    for problem in failed.problems:
-        print(problem, file=sys.stderr)
-    count = len(failed.problems)
-    noun = "problem" if count == 1 else "problems"
-    tail = "" if command == "check" else " The published site was not changed."
-    print(f"\n{command} failed: {count} {noun}.{tail}", file=sys.stderr)
+def _config_and_policies(root: Path) -> tuple[SiteConfig, PolicyData]:
+    config = _config(root)
+    policies, problems = load_policies(root / "content" / "policies.yaml", root, config.codes)
+    stop_if_any(problems)
+    assert policies is not None
+    return config, policies
+
+
+_COMMANDS = {"build": _build, "check": _check, "serve": _serve, "new": _new,
+             "translations": _translations, "i18n": _i18n}
+
+
+def _report_failure(reporter: Reporter, problems: list[Problem], command: str,
+                    warnings: int = 0) -> int:
+    reporter.problems(problems)
+    count = len(problems) or warnings
+    noun = ("warning" if warnings else "problem") + ("" if count == 1 else "s")
+    tail = " The published site was not changed." if command == "build" else ""
+    print(f"\n{command} failed: {count} {noun}.{tail}", file=reporter.err)
     return 1

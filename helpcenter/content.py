@@ -17,6 +17,7 @@ from .schema import ID, Check, Integer, ListOf, Spec, Text, describe
 from .yamlfile import KeyPath, parse_yaml
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+TRANSLATED_FROM = re.compile(r"[a-z]{2}-[0-9a-f]{12}")
 RESERVED_SLUGS = frozenset({"calculator", "search", "assets", "404"})
 _FENCE = "---"
 
@@ -34,6 +35,7 @@ class Entry:
     body: str
     body_line: int       # file line where the body starts
     front_matter_line: dict[str, int]
+    translated_from: str = ""   # translations only: the source version it was made from
 
     def line_of(self, key: str) -> int:
         return self.front_matter_line.get(key, 1)
@@ -58,8 +60,10 @@ _FIELDS: dict[str, Spec] = {
     "policy": _PolicyIds(),
     "order": Integer(minimum=0),
     "description": Text(hint="write one sentence that sums up the answer"),
+    "translated_from": Text(TRANSLATED_FROM, "copy what 'python build.py translations "
+                            "--mark-fresh SLUG' writes, such as ja-3f2a9c1b7d04"),
 }
-_OPTIONAL = frozenset({"description"})
+_OPTIONAL = frozenset({"description", "translated_from"})
 
 
 def load_entries(config: SiteConfig) -> tuple[list[Entry], list[Problem]]:
@@ -87,7 +91,7 @@ def read_entry(path: Path, lang: str, config: SiteConfig) -> tuple[Entry | None,
     if problem:
         return None, [problem]
     problems = _check_slug(path.stem, shown)
-    front, body_line, split_problem = _split_front_matter(text, shown)
+    front, body_line, split_problem = split_front_matter(text, shown)
     if split_problem:
         return None, [*problems, split_problem]
     parsed = parse_yaml(front, shown, first_line=2)
@@ -95,6 +99,9 @@ def read_entry(path: Path, lang: str, config: SiteConfig) -> tuple[Entry | None,
         return None, problems + parsed.problems
     ctx = Check(parsed.lines, config.codes)
     data = _check_front_matter(parsed.data, config, ctx)
+    if lang == config.codes[0] and isinstance(data, dict) and "translated_from" in data:
+        ctx.fail(("translated_from",), f"'{lang}' is the source language, so this entry is "
+                 "not a translation", "remove the line 'translated_from: …'")
     problems += ctx.problems
     if problems:
         return None, problems
@@ -102,7 +109,7 @@ def read_entry(path: Path, lang: str, config: SiteConfig) -> tuple[Entry | None,
     lines = {key: parsed.lines.line((key,)) for key in data}
     return Entry(lang, path.stem, shown, data["title"].strip(), data["category"], data["policy"],
                  data["order"], (data.get("description") or "").strip(), body, body_line,
-                 lines), []
+                 lines, data.get("translated_from", "")), []
 
 
 def _read_text(path: Path, shown: str) -> tuple[str, Problem | None]:
@@ -132,8 +139,11 @@ def _check_slug(slug: str, shown: str) -> list[Problem]:
     return []
 
 
-def _split_front_matter(text: str, shown: str) -> tuple[str, int, Problem | None]:
-    """The front matter's YAML and the file line where the body starts."""
+def split_front_matter(text: str, shown: str) -> tuple[str, int, Problem | None]:
+    """The front matter's YAML and the file line where the body starts.
+
+    Public because translation status reads older versions of an entry from git.
+    """
     lines = text.split("\n")
     if lines[0].strip() != _FENCE:
         return "", 0, Problem(shown, 1, "the file does not start with front matter",

@@ -24,12 +24,14 @@ from markdown.treeprocessors import Treeprocessor
 
 from .content import Entry
 from .problems import Problem, did_you_mean
+from .template_cache import TEMPLATES
 
 
 def content_environment(entries: list[Entry], filters: Mapping[str, Any],
                         context: Mapping[str, Any]) -> SandboxedEnvironment:
     """A sandbox: content can format policy values but reach no file and no Python object."""
     env = SandboxedEnvironment(loader=DictLoader({e.path: e.body for e in entries}),
+                               bytecode_cache=TEMPLATES,
                                undefined=StrictUndefined, autoescape=True,
                                keep_trailing_newline=True)
     env.filters.update(filters)

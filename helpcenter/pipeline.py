@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -20,6 +21,7 @@ from .calculator import calendar_warning, today_in_shop_timezone
 from .checks import check_coverage, check_entries, check_links
 from .config import SiteConfig, load_config
 from .content import Entry, load_entries
+from .editor_checks import editor_warnings
 from .output import output_problems, write_site
 from .policy import PolicyData, load_policies
 from .problems import BuildFailed, Problem, stop_if_any
@@ -68,18 +70,34 @@ def load_sources(root: Path, base_url: str | None = None) -> Sources:
     return Sources(config, policies, entries, translations)
 
 
-def render(sources: Sources) -> BuiltSite:
+def render(sources: Sources, only: Collection[tuple[str, str]] | None = None,
+           reuse: BuiltSite | None = None) -> BuiltSite:
+    """The site in memory. The live preview passes `only` (the entry pages to render
+    again) and `reuse` (its last site, for the other entry pages)."""
     config = sources.config
-    result = render_site(config, sources.policies, sources.entries, sources.translations)
+    result = render_site(config, sources.policies, sources.entries, sources.translations, only)
     stop_if_any(result.problems)
+    pages = result.pages + _reused_pages(sources, only, reuse)
     assets = static_files(config)
-    problems = check_coverage(config, sources.policies, result.pages)
-    problems += check_links(config, result.pages, assets, sources.entries)
+    problems = check_coverage(config, sources.policies, pages)
+    problems += check_links(config, pages, assets, sources.entries)
     stop_if_any(problems)
-    sitemap_xml, robots = sitemap(config, result.pages)
-    files = {page.path: page.html.encode("utf-8") for page in result.pages}
+    sitemap_xml, robots = sitemap(config, pages)
+    files = {page.path: page.html.encode("utf-8") for page in pages}
     files |= assets | {"sitemap.xml": sitemap_xml.encode(), "robots.txt": robots.encode()}
-    return BuiltSite(files, result.pages, _calendar_warnings(sources.policies))
+    warnings = _calendar_warnings(sources.policies) + editor_warnings(
+        config, sources.policies, sources.entries, sources.translations)
+    return BuiltSite(files, pages, warnings)
+
+
+def _reused_pages(sources: Sources, only: Collection[tuple[str, str]] | None,
+                  reuse: BuiltSite | None) -> list[Page]:
+    """The previous build's entry pages that `only` leaves out (live preview)."""
+    if only is None or reuse is None:
+        return []
+    current = {(e.lang, e.slug) for e in sources.entries}
+    return [page for page in reuse.pages if page.slug is not None and page.lang is not None
+            and (page.lang, page.slug) in current and (page.lang, page.slug) not in only]
 
 
 def _calendar_warnings(policies: PolicyData) -> list[Problem]:
@@ -96,13 +114,20 @@ def check_site(root: Path, base_url: str | None = None) -> BuiltSite:
     return render(load_sources(root, base_url))
 
 
-def build_site(root: Path, out: Path | None = None, base_url: str | None = None) -> BuildReport:
+def build_site(root: Path, out: Path | None = None, base_url: str | None = None,
+               progress: Callable[[str], None] = lambda _stage: None) -> BuildReport:
+    """`progress(stage)` is called as each stage starts ("load", "render", "write") and
+    with "" at the end: the command line shows it (--verbose, or a long build)."""
     started = time.perf_counter()
+    progress("load")
     sources = load_sources(root, base_url)
     target = out if out is not None else sources.config.output
     stop_if_any(output_problems(target, root))
+    progress("render")
     site = render(sources)
+    progress("write")
     write_site(target, site.files, finish=partial(index_site, pages=site.pages))
+    progress("")
     per_language = {lang: sum(1 for p in site.pages if p.lang == lang)
                     for lang in sources.config.codes}
     return BuildReport(target, per_language, len(site.files), time.perf_counter() - started,

@@ -8,6 +8,7 @@ then write.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,8 @@ from .formatting import Formatter, mailto_link
 from .markdown_body import content_environment, first_paragraph, plain_text, render_body
 from .policy import PolicyData, localize
 from .problems import Problem, display_path
+from .template_cache import TEMPLATES
+from .translation_status import stale_pages
 
 
 @dataclass(frozen=True)
@@ -81,18 +84,23 @@ class Urls:
 
 
 def render_site(config: SiteConfig, policies: PolicyData, entries: list[Entry],
-                translations: dict[str, Translations]) -> RenderResult:
+                translations: dict[str, Translations],
+                only: Collection[tuple[str, str]] | None = None) -> RenderResult:
+    """Every page; with `only` (the live preview), only those (lang, slug) entry pages
+    and the pages that are not entry pages."""
     result = RenderResult()
     urls = Urls(config)
     by_slug = _translations_by_slug(entries)
+    stale = stale_pages(config, entries)
     calculator = calculator_data(policies.policies, policies.shop)
     messages = script_messages(config.root)
     for lang in config.codes:
         renderer = _LanguageRenderer(config, lang, translations[lang], urls, policies, by_slug)
+        renderer.stale = stale
         renderer.calculator = _calculator_context(calculator, renderer.policy["shipping"], lang,
                                                   translations[lang], messages)
         mine = [e for e in entries if e.lang == lang]
-        renderer.render_entries(mine, result)
+        renderer.render_entries(mine, result, only)
         renderer.render_home(mine, result)
         renderer.render_calculator(result)
         renderer.render_search(result)
@@ -122,6 +130,7 @@ def language_name(code: str) -> str:
 
 def theme_environment(config: SiteConfig, translations: Translations) -> Environment:
     env = Environment(loader=FileSystemLoader(config.root / "theme" / "templates"),
+                      bytecode_cache=TEMPLATES,
                       autoescape=True, undefined=StrictUndefined,
                       extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
@@ -137,13 +146,17 @@ class _LanguageRenderer:
         self.env = theme_environment(config, translations)
         self.policy = localize(policies.policies, lang, config.codes)
         self.calculator: dict[str, Any] = {}
+        self.stale: frozenset[tuple[str, str]] = frozenset()
 
-    def render_entries(self, entries: list[Entry], result: RenderResult) -> None:
+    def render_entries(self, entries: list[Entry], result: RenderResult,
+                       only: Collection[tuple[str, str]] | None = None) -> None:
         content_env = content_environment(entries, self.formatter.filters(), {
             "policy": self.policy, "contact": mailto_link(self.config.contact_email),
             "shop_name": self.config.shop_name})
         entry_urls = {e.slug: self.urls.entry(self.lang, e.slug) for e in entries}
         for entry in entries:
+            if only is not None and (entry.lang, entry.slug) not in only:
+                continue
             body, problems = render_body(entry, content_env, entry_urls)
             result.problems += problems
             if body is not None:
@@ -158,11 +171,20 @@ class _LanguageRenderer:
                           entry=entry, body=body,
                           category=self.config.category(entry.category),
                           related=_related(entry, entries), tools=tools_for(entry.policies),
-                          description=description,
+                          description=description, stale=self._stale_notice(entry),
                           structured_data=json_script(_faq_page(entry.title, body)))
         if html is not None:
             result.pages.append(Page(f"{self.lang}/{entry.slug}/index.html", html, self.lang,
                                      entry.slug, entry.policies, tuple(alternates)))
+
+    def _stale_notice(self, entry: Entry) -> dict[str, str] | None:
+        """For a translation behind its source: the source page's address and language."""
+        if (entry.lang, entry.slug) not in self.stale:
+            return None
+        source = self.config.codes[0]
+        return {"url": self.urls.entry(source, entry.slug), "lang": source,
+                "name": Locale.parse(source).get_display_name(self.lang),
+                "own_name": language_name(source)}
 
     def render_home(self, entries: list[Entry], result: RenderResult) -> None:
         groups = [(category, sorted((e for e in entries if e.category == category.id),

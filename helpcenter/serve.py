@@ -1,49 +1,144 @@
-"""`python build.py serve`: build into a private folder, serve it on 127.0.0.1, rebuild
-and reload the browser when a source changes.
+"""`python build.py serve`: preview the help center at http://127.0.0.1:8000/ while editing.
 
-The preview never writes the publish folder (public/). A build that fails keeps the
-last good preview on screen and prints the problems in the terminal.
+The site is built in memory (preview.py) and served from there; public/ is never
+touched. While it runs, preview_loop.py watches the sources, rebuilds, and tells open
+pages to reload; after a failed build, pages keep the last good site and show the
+problems in an overlay, and the terminal prints them. Nothing an editor saves can stop
+the server.
+
+From python-livereload we use the WebSocket protocol handler and its client script,
+not its `Server`: that one injects an inline script (blocked by a strict CSP), polls
+with one callback per watched folder, and drops a reload that comes less than three
+seconds after the previous one. The pages get three same-origin files instead: the
+livereload client, and the overlay's script and style. These exist only in the preview.
 """
 
 from __future__ import annotations
 
-import shutil
-import sys
-import tempfile
+import json
+import mimetypes
+import signal
 from pathlib import Path
 
-from livereload import Server
+from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
+from tornado import web
+from tornado.ioloop import IOLoop
 
-from .pipeline import build_site
-from .problems import BuildFailed
+from .preview import PreviewBuilder
+from .preview_loop import Loop, PreviewState, report
+from .problems import Problem
+from .progress import Reporter
 
-WATCHED = ("site.yaml", "content", "theme", "locales")
+# The policy a careful static host sends (see theme/static/search.js: Pagefind's search
+# runs in WebAssembly): a page that needs an inline script or another origin breaks in
+# the preview too, while it is being made, instead of after publishing. The preview's
+# own additions are same-origin files, so they work under it.
+CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'"
+_ASSETS = Path(__file__).with_name("preview_assets")
+_DEV_TAGS = (b'<link rel="stylesheet" href="/__preview__/overlay.css">'
+             b'<script src="/__preview__/overlay.js" defer></script>'
+             b'<script src="/livereload.js" defer></script>')
+_NOT_READY = (b'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+              b"<title>Preview not ready</title></head><body><h1>The preview is not ready</h1>"
+              b"<p>The build has problems (listed below and in the terminal). Fix them and "
+              b"save: this page reloads by itself.</p></body></html>")
 
 
-def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
-    preview = Path(tempfile.mkdtemp(prefix="milamore-preview-")) / "site"
+def serve(root: Path, host: str = "127.0.0.1", port: int = 8000,
+          reporter: Reporter | None = None) -> int:
+    reporter = reporter or Reporter()
     base_url = f"http://{host}:{port}/"
-
-    def rebuild() -> None:
-        try:
-            report = build_site(root, preview, base_url)
-        except BuildFailed as failed:
-            print("\n".join(str(p) for p in failed.problems), file=sys.stderr)
-            print(f"build failed: {len(failed.problems)} problem(s); still showing the last "
-                  "good preview.", file=sys.stderr, flush=True)
-            return
-        print(f"rebuilt in {report.seconds:.2f} s", flush=True)
-
-    rebuild()
-    if not preview.exists():
-        print("Fix the problems above, then run serve again.", file=sys.stderr)
-        return 1
-    server = Server()
-    for name in WATCHED:
-        server.watch(str(root / name), rebuild, delay=0.3)
-    print(f"Previewing the help center at {base_url} (Ctrl+C stops)", flush=True)
+    builder = PreviewBuilder(root, base_url)
+    state = PreviewState()
+    first = builder.build_all()
+    state.record(first, builder.files)
+    report(reporter, first, None, bool(state.files))
     try:
-        server.serve(host=host, port=port, root=str(preview), open_url_delay=None)
+        _application(state, reporter).listen(port, address=host)
+    except OSError as error:
+        reporter.problems([Problem(f"{host}:{port}", 0, f"cannot listen here: {error.strerror}",
+                                   f"another program may use port {port}; try "
+                                   f"--port {port + 1}")])
+        return 1
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        reporter.info(f"Listening on {host}: other computers on the network can see the preview.")
+    reporter.info(f"Previewing the help center at {base_url} (Ctrl+C stops)")
+    loop = Loop(root, builder, state, reporter)
+    loop.start()
+    loop.reindex()
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill` cleans up like Ctrl+C
+    try:
+        IOLoop.current().start()
+    except KeyboardInterrupt:
+        reporter.info("\nStopped the preview.")
     finally:
-        shutil.rmtree(preview.parent, ignore_errors=True)
+        loop.stop()
     return 0
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _application(state: PreviewState, reporter: Reporter) -> web.Application:
+    def log_request(handler: web.RequestHandler) -> None:  # only with --verbose
+        request = handler.request
+        reporter.detail(f"{handler.get_status()} {request.method} {request.uri}")
+
+    return web.Application([
+        (r"/livereload", LiveReloadHandler),
+        (r"/livereload.js", LiveReloadJSHandler),
+        (r"/__preview__/status\.json", _StatusHandler, {"state": state}),
+        (r"/__preview__/(overlay\.js|overlay\.css)", _AssetHandler),
+        (r"/(.*)", _SiteHandler, {"state": state}),
+    ], log_function=log_request)
+
+
+class _SiteHandler(web.RequestHandler):
+    def initialize(self, state: PreviewState) -> None:
+        self.state = state
+
+    def get(self, path: str) -> None:
+        files = self.state.files
+        key = path + "index.html" if path == "" or path.endswith("/") else path
+        if key in files:
+            return self._send(key, files[key])
+        if f"{key}/index.html" in files:
+            return self.redirect(f"/{key}/")
+        self.set_status(404)
+        return self._send("404.html", files.get("404.html", _NOT_READY))
+
+    def head(self, path: str) -> None:
+        self.get(path)
+
+    def _send(self, name: str, data: bytes) -> None:
+        kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        if kind == "text/html":
+            data = data.replace(b"</head>", _DEV_TAGS + b"</head>", 1)
+        if kind.startswith("text/") or kind in ("application/javascript", "image/svg+xml"):
+            kind += "; charset=utf-8"
+        self.set_header("Content-Type", kind)
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        self.finish(data)
+
+
+class _StatusHandler(web.RequestHandler):
+    def initialize(self, state: PreviewState) -> None:
+        self.state = state
+
+    def get(self) -> None:
+        self.set_header("Content-Type", "application/json; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        status = {**self.state.status, "browsers": len(LiveReloadHandler.waiters)}
+        self.finish(json.dumps(status, ensure_ascii=False))
+
+
+class _AssetHandler(web.RequestHandler):
+    def get(self, name: str) -> None:
+        kind = "text/javascript" if name.endswith(".js") else "text/css"
+        self.set_header("Content-Type", f"{kind}; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        self.finish((_ASSETS / name).read_bytes())
+
+

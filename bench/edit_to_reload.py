@@ -1,0 +1,144 @@
+"""Measure the live preview's edit-to-reload time: save a file, wait for the new page.
+
+    .venv/bin/python bench/edit_to_reload.py                  # the real help center
+    .venv/bin/python bench/edit_to_reload.py --entries 1000   # 2 x 1,000 entries
+
+Copies the site into a temporary folder (generating entries with make_site.py), starts
+`build.py serve` on a free port, then times, from the moment a file is saved until the
+server sends the changed page:
+
+  body       a sentence of one Japanese entry (the common edit)
+  title      the title of one entry (its page, its translation, home, related lists)
+  policy     a fee in policies.yaml (every page)
+
+The browser's own reload (it is told over the livereload WebSocket at the same moment
+the new page is available) adds the time to fetch and paint one page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from make_site import ROOT, copy_project, make_site
+
+POLL = 0.005
+TIMEOUT = 120.0
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return ""
+
+
+def wait_for(url: str, needle: str) -> float:
+    started = time.perf_counter()
+    while needle not in fetch(url):
+        if time.perf_counter() - started > TIMEOUT:
+            raise TimeoutError(f"{needle!r} never appeared at {url}")
+        time.sleep(POLL)
+    return time.perf_counter() - started
+
+
+def edit(path: Path, old: str, new: str) -> float:
+    """Replace text in a file; returns the time it was saved."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return time.perf_counter()
+
+
+def timed(path: Path, old: str, new: str, url: str, needle: str = "") -> float:
+    saved = edit(path, old, new)
+    wait_for(url, needle or new)
+    return time.perf_counter() - saved
+
+
+def run(site: Path, runs: int, slug: str) -> dict[str, list[float]]:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--root", str(site),
+                               "serve", "--port", str(port)], stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
+    try:
+        started = time.perf_counter()
+        wait_for(f"{base}/__preview__/status.json", '"state": "ok"')
+        print(f"  first build and start: {time.perf_counter() - started:.2f} s")
+        entry = site / "content" / "ja" / f"{slug}.md"
+        url = f"{base}/ja/{slug}/"
+        results: dict[str, list[float]] = {"body": [], "title": [], "policy": []}
+        body_line = entry.read_text(encoding="utf-8").rstrip().split("\n")[-1]
+        title = re.search(r"^title: (.*)$", entry.read_text(encoding="utf-8"), re.M)
+        assert title is not None
+        current_line, current_title, fee = body_line, title.group(1), 1000
+        for index in range(runs):
+            time.sleep(0.5)  # let the previous rebuild's quiet period pass
+            line = f"{body_line} 測定{index}。"
+            results["body"].append(timed(entry, current_line, line, url, f"測定{index}。"))
+            current_line = line
+            time.sleep(0.5)
+            new_title = f"{title.group(1)}（{index}）"
+            results["title"].append(timed(entry, f"title: {current_title}",
+                                          f"title: {new_title}", f"{base}/ja/", new_title))
+            current_title = new_title
+        for _index in range(max(1, runs // 3)):
+            time.sleep(0.5)
+            results["policy"].append(_fee(site, fee, fee + 10, base))
+            fee += 10
+        return results
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=30)
+        rebuilds = [line for line in output.splitlines() if line.startswith("rebuilt")]
+        print(f"  server reported {len(rebuilds)} rebuilds, e.g.: {rebuilds[:1]}")
+
+
+def _fee(site: Path, fee: int, new_fee: int, base: str) -> float:
+    """Change the domestic fee; wait until the Japanese page shows it (1,010円)."""
+    saved = edit(site / "content" / "policies.yaml", f"fee: {fee} ", f"fee: {new_fee} ")
+    wait_for(f"{base}/ja/shipping-cost/", f"{new_fee:,}円")
+    return time.perf_counter() - saved
+
+
+def main() -> int:
+    options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    options.add_argument("--entries", type=int, default=0,
+                         help="entries per language (default: the real site as it is)")
+    options.add_argument("--runs", type=int, default=5)
+    args = options.parse_args()
+    with tempfile.TemporaryDirectory(prefix="milamore-bench-") as folder:
+        site = Path(folder) / "site"
+        if args.entries:
+            make_site(site, args.entries)
+            slug = f"bench-{args.entries // 2:04d}"
+        else:
+            copy_project(site)
+            slug = "shipping-cost"
+        count = len(list((site / "content" / "ja").glob("*.md")))
+        print(f"site: {count} entries per language; editing content/ja/{slug}.md")
+        results = run(site, args.runs, slug)
+    for kind, times in results.items():
+        print(f"  {kind:<7} median {statistics.median(times):6.2f} s   "
+              f"min {min(times):6.2f} s   max {max(times):6.2f} s   ({len(times)} edits)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

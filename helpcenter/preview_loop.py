@@ -1,0 +1,205 @@
+"""What the live preview does while it runs: watch, rebuild, report, reload, re-index.
+
+Ten times a second the sources are scanned (watch.py); once a burst of changes has
+settled, one rebuild runs in a worker thread (preview.py) while the server keeps
+serving the last good site. Its outcome is printed in the terminal (one line per build,
+then its problems), published to the browser overlay through `PreviewState.status`,
+and open pages are told to reload. After each good build, the search index is made
+again in a second thread (preview_search.py).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from livereload.handlers import LiveReloadHandler
+from tornado.ioloop import IOLoop, PeriodicCallback
+from tornado.websocket import WebSocketClosedError
+
+from .preview import Outcome, PreviewBuilder
+from .preview_search import SearchIndex
+from .problems import BuildFailed, Problem
+from .progress import Reporter
+from .render import Page
+from .watch import Debounce, changed, scan
+
+POLL_SECONDS = 0.1
+
+
+@dataclass
+class PreviewState:
+    """What the HTTP handlers serve: the last good site, its search index, and the status
+    of the last build."""
+
+    files: dict[str, bytes] = field(default_factory=dict)
+    status: dict[str, Any] = field(default_factory=lambda: {
+        "state": "building", "generation": 0, "problems": [], "warnings": []})
+    _site: dict[str, bytes] = field(default_factory=dict)
+    _search: dict[str, bytes] = field(default_factory=dict)
+
+    def record(self, outcome: Outcome, files: dict[str, bytes]) -> None:
+        if outcome.ok:
+            self._site = files
+            self.files = {**self._search, **files}
+        problems = [str(p) for p in outcome.problems]
+        count = _count(len(problems), "problem")
+        self.status = {
+            "state": "ok" if outcome.ok else "failed",
+            "generation": self.status["generation"] + 1,
+            "problems": problems,
+            "warnings": [str(p) for p in outcome.warnings],
+            "headline": f"The last change has {count}; this is the last good preview"
+                        if self.files else f"The preview cannot be built: {count}",
+            "warnings_headline": "Warnings (the site builds; check --strict fails on these)",
+        }
+
+    def search_index(self, files: dict[str, bytes]) -> None:
+        self._search = files
+        self.files = {**files, **self._site}
+
+
+class Loop:
+    """Polls the sources, debounces, runs one build at a time in a worker thread, and
+    refreshes the search index in another after each good build."""
+
+    def __init__(self, root: Path, builder: PreviewBuilder, state: PreviewState,
+                 reporter: Reporter) -> None:
+        self.root, self.builder, self.state, self.reporter = root, builder, state, reporter
+        self.debounce = Debounce()
+        self.seen = scan(root)
+        self.building = False
+        self.worker = concurrent.futures.ThreadPoolExecutor(max_workers=1)
+        self.search = SearchIndex()
+        self.indexer = concurrent.futures.ThreadPoolExecutor(max_workers=1)
+        self.indexing = self.index_again = False
+        self.search_problem = ""
+        self.timer = PeriodicCallback(self.poll, POLL_SECONDS * 1000)
+
+    def start(self) -> None:
+        self.timer.start()
+
+    def stop(self) -> None:
+        self.timer.stop()
+        self.worker.shutdown(wait=False, cancel_futures=True)  # it writes nothing to disk
+        self.indexer.shutdown(wait=True, cancel_futures=True)  # it writes the search folder
+        self.search.close()
+
+    def poll(self) -> None:
+        now = time.monotonic()
+        current = scan(self.root)
+        self.debounce.note(changed(self.seen, current), now)
+        self.seen = current
+        if not self.building and self.debounce.due(now):
+            self.building = True
+            future = self.worker.submit(_guarded(self.builder.rebuild), self.debounce.take())
+            IOLoop.current().add_future(future, self.finished)
+
+    def finished(self, future: concurrent.futures.Future[Outcome]) -> None:
+        self.building = False
+        outcome = future.result()
+        if outcome.skipped:
+            self.reporter.detail("saved without changes: nothing to rebuild")
+            return
+        before = self.state.status
+        report(self.reporter, outcome, before, bool(self.builder.files))
+        self.state.record(outcome, self.builder.files)
+        if outcome.ok and outcome.changed_files:
+            _reload_browsers(outcome.changed_files)
+            self.reindex()
+
+    def reindex(self) -> None:
+        """Index the last good site; one run at a time, the latest site wins."""
+        if self.indexing:
+            self.index_again = True
+            return
+        if not self.builder.pages:
+            return
+        self.indexing = True
+        future = self.indexer.submit(_index, self.search, self.builder.files,
+                                     self.builder.pages)
+        IOLoop.current().add_future(future, self.indexed)
+
+    def indexed(self, future: concurrent.futures.Future[tuple[dict[str, bytes], str]]) -> None:
+        self.indexing = False
+        files, problem = future.result()
+        if problem and problem != self.search_problem:
+            self.reporter.info(f"the preview has no search: {problem}")
+        self.search_problem = problem
+        if not problem:
+            self.state.search_index(files)
+            self.reporter.detail(f"search index updated ({len(files)} files)")
+        if self.index_again:
+            self.index_again = False
+            self.reindex()
+
+
+def _index(search: SearchIndex, files: dict[str, bytes],
+           pages: list[Page]) -> tuple[dict[str, bytes], str]:
+    try:
+        return search.refresh(files, pages), ""
+    except BuildFailed as failed:
+        return {}, "; ".join(str(p) for p in failed.problems)
+    except OSError as error:
+        return {}, f"{error.filename or 'the search folder'}: {error.strerror or error}"
+
+
+def _guarded(rebuild: Callable[..., Outcome]) -> Callable[..., Outcome]:
+    """A bug in the generator must not stop the preview: report it like a problem."""
+    def run(*args: Any) -> Outcome:
+        try:
+            return rebuild(*args)
+        except Exception as error:  # the server outlives any one build
+            traceback.print_exc(file=sys.stderr)
+            return Outcome(False, problems=(Problem("(build.py)", 0, "internal error: "
+                                                    f"{type(error).__name__}: {error}",
+                                                    "this is a bug in the generator; the "
+                                                    "traceback is in the terminal"),))
+    return run
+
+
+def report(reporter: Reporter, outcome: Outcome, before: dict[str, Any] | None,
+            has_site: bool) -> None:
+    """One line per build (tests and editors count on it), then its problems.
+
+    Warnings are printed when they differ from the last build's, not on every save.
+    """
+    shown = ", ".join(outcome.changed_sources[:3])
+    more = len(outcome.changed_sources) - 3
+    sources = f" ({shown}{f' and {more} more' if more > 0 else ''})" if before is not None else ""
+    what = f"rebuilt{sources}" if before is not None else "built the preview"
+    if not outcome.ok:
+        still = "still showing the last good preview" if has_site else "nothing to show yet"
+        reporter.info(f"build failed{sources}: {_count(len(outcome.problems), 'problem')}; "
+                      f"{still}")
+        reporter.problems(outcome.problems)
+        return
+    fixed = " (problems fixed)" if before is not None and before["state"] == "failed" else ""
+    warnings = [str(p) for p in outcome.warnings]
+    files = _count(len(outcome.changed_files), "file") + (" changed" if before else "")
+    reporter.info(f"{what} in {outcome.seconds:.2f} s{fixed}: {files}, {outcome.rendered} "
+                  "rendered" + (f", {_count(len(warnings), 'warning')}" if warnings else ""))
+    if before is None or warnings != before["warnings"]:
+        reporter.problems(outcome.warnings)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
+def _reload_browsers(changed_files: tuple[str, ...]) -> None:
+    """Tell every open page to reload (only the stylesheets when only CSS changed)."""
+    only_css = changed_files and all(name.endswith(".css") for name in changed_files)
+    message = {"command": "reload", "path": changed_files[0] if only_css else "*",
+               "liveCSS": True, "liveImg": True}
+    for waiter in list(LiveReloadHandler.waiters):
+        try:
+            waiter.write_message(message)
+        except WebSocketClosedError:
+            LiveReloadHandler.waiters.discard(waiter)

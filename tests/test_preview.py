@@ -1,0 +1,173 @@
+"""The preview's build logic without a server: what is rebuilt, skipped, kept and planned."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from conftest import Site
+
+from helpcenter.content import Entry
+from helpcenter.preview import PreviewBuilder, affected_pages
+from helpcenter.watch import Debounce, changed, ignored, scan
+
+
+def entry(lang: str, slug: str, category: str = "orders", policies: tuple[str, ...] = ("x",),
+          body: str = "text", title: str = "") -> Entry:
+    return Entry(lang, slug, f"content/{lang}/{slug}.md", title or slug, category, policies,
+                 10, "", body, 7, {})
+
+
+SITE = [entry(lang, slug, category, policies, body)
+        for lang in ("ja", "en")
+        for slug, category, policies, body in (
+            ("a", "orders", ("receipts",), "see [b](b.md)"),
+            ("b", "orders", ("gift",), "text"),
+            ("c", "shipping", ("shipping",), "text"),
+            ("d", "payment", ("receipts",), "text"))]
+
+
+def changed_entry(**changes: object) -> list[Entry]:
+    return [replace(e, **changes) if (e.lang, e.slug) == ("ja", "b") else e for e in SITE]
+
+
+def test_a_body_edit_affects_the_entry_in_every_language_only() -> None:
+    assert affected_pages(SITE, changed_entry(body="new text")) == {("ja", "b"), ("en", "b")}
+
+
+def test_a_title_edit_also_affects_the_entries_that_may_list_it_as_related() -> None:
+    assert affected_pages(SITE, changed_entry(title="New title")) == {
+        ("ja", "b"), ("en", "b"), ("ja", "a")}  # 'a' shares the category; c and d do not
+
+
+def test_a_category_change_affects_the_old_and_the_new_neighbours() -> None:
+    assert affected_pages(SITE, changed_entry(category="shipping")) == {
+        ("ja", "b"), ("en", "b"), ("ja", "a"), ("ja", "c")}
+
+
+def test_removing_an_entry_affects_its_translation_neighbours_and_the_pages_linking_to_it() -> None:
+    after = [e for e in SITE if (e.lang, e.slug) != ("ja", "b")]
+    assert affected_pages(SITE, after) == {("en", "b"), ("ja", "a")}
+
+
+def test_an_unchanged_site_affects_nothing() -> None:
+    assert affected_pages(SITE, list(SITE)) == frozenset()
+
+
+def test_debounce_waits_for_quiet_but_not_forever() -> None:
+    debounce = Debounce(quiet=0.2, longest=1.0)
+    debounce.note({Path("a")}, now=0.0)
+    assert not debounce.due(0.1)
+    debounce.note({Path("b")}, now=0.15)
+    assert not debounce.due(0.3)
+    assert debounce.due(0.4)
+    assert debounce.take() == {Path("a"), Path("b")}
+    assert not debounce.due(5.0)
+
+    for step in range(7):  # an editor that saves every 0.15 s …
+        debounce.note({Path("c")}, now=1.0 + 0.15 * step)
+    assert not debounce.due(1.95)
+    assert debounce.due(2.05)  # … still gets a rebuild one second after the first save
+
+
+def test_editor_temporary_files_are_not_sources() -> None:
+    assert [name for name in ("a.md", ".a.md.swp", "a.md~", "#a.md#", "4913", ".DS_Store",
+                              "messages.pot", "messages.mo", "style.css") if not ignored(name)] \
+        == ["a.md", "style.css"]
+
+
+def test_scan_sees_sources_only(site: Site) -> None:
+    (site.root / "public").mkdir()
+    (site.root / "public/index.html").write_text("output")
+    (site.root / "content/ja/.receipts.md.swp").write_text("vim")
+    before = scan(site.root)
+    assert str(site.root / "site.yaml") in before
+    assert str(site.root / "theme/templates/base.html") in before
+    assert not any("/public/" in path or path.endswith(".swp") for path in before)
+    site.replace("content/ja/receipts.md", "領収書", "領収証")
+    assert changed(before, scan(site.root)) == {site.root / "content/ja/receipts.md"}
+
+
+def builder(site: Site) -> PreviewBuilder:
+    preview = PreviewBuilder(site.root, "http://127.0.0.1:8000/")
+    assert preview.build_all().ok
+    return preview
+
+
+def test_a_file_saved_unchanged_is_skipped(site: Site) -> None:
+    preview = builder(site)
+    path = site.root / "content/ja/receipts.md"
+    path.write_bytes(path.read_bytes())
+    outcome = preview.rebuild({path})
+    assert outcome.ok and outcome.skipped and outcome.changed_files == ()
+
+
+def test_an_entry_edit_changes_its_page_and_a_failure_keeps_the_last_good_site(
+        site: Site) -> None:
+    preview = builder(site)
+    path = site.root / "content/ja/receipts.md"
+    site.replace("content/ja/receipts.md", "領収書をご希望の場合", "領収書が必要な場合")
+    outcome = preview.rebuild({path})
+    assert outcome.ok
+    assert "ja/receipts/index.html" in outcome.changed_files
+    assert "ja/gift-wrapping/index.html" not in outcome.changed_files
+    good = dict(preview.files)
+
+    site.replace("content/ja/receipts.md", "order: 10", "order: ten")
+    broken = preview.rebuild({path})
+    assert not broken.ok and preview.files == good
+    assert [str(p) for p in broken.problems] == [
+        "content/ja/receipts.md:5: order must be a whole number, not the text 'ten' (write a "
+        "number such as 1)"]
+
+    other = site.root / "content/ja/gift-wrapping.md"  # the broken file is still broken
+    site.replace("content/ja/gift-wrapping.md", "ギフトラッピングを", "ラッピングを")
+    assert not preview.rebuild({other}).ok
+
+    site.replace("content/ja/receipts.md", "order: ten", "order: 10")
+    fixed = preview.rebuild({path})
+    assert fixed.ok and "ja/gift-wrapping/index.html" in fixed.changed_files
+
+
+def test_a_policy_change_reloads_everything(site: Site) -> None:
+    preview = builder(site)
+    site.replace("content/policies.yaml", "fee: 1000 ", "fee: 1500 ")
+    outcome = preview.rebuild({site.root / "content/policies.yaml"})
+    assert outcome.ok and outcome.rendered == "all pages"
+    assert "1,500円" in preview.files["ja/shipping-cost/index.html"].decode()
+
+
+def test_rebuilding_after_each_edit_gives_the_same_site_as_building_from_scratch(
+        site: Site) -> None:
+    """Whatever the preview re-renders or reuses, the result is what a full build makes."""
+    preview = builder(site)
+    new_ja = ("---\ntitle: 新しい質問\ncategory: orders\npolicy: receipts\norder: 5\n---\n"
+              "[領収書](receipts.md)について。\n")
+    new_en = new_ja.replace("新しい質問", "A new question").replace("について。", " info.")
+    edits = [
+        ("content/ja/receipts.md", lambda t: t.replace("領収書をご希望", "領収書がご入用")),
+        ("content/ja/receipts.md", lambda t: t.replace("title: 領収書は", "title: 領収証は")),
+        ("content/en/gift-wrapping.md", lambda t: t.replace("category: orders",
+                                                            "category: payment")),
+        ("content/ja/gift-wrapping.md", lambda t: t.replace("category: orders",
+                                                            "category: payment")),
+        ("content/ja/new-question.md", lambda _t: new_ja),
+        ("content/en/new-question.md", lambda _t: new_en),
+        ("content/ja/order-emails.md", lambda t: t.replace("order: 30", "order: 1")),
+        ("content/en/new-question.md", None),
+        ("content/ja/new-question.md", None),
+    ]
+    for relative, change in edits:
+        path = site.root / relative
+        if change is None:
+            path.unlink()
+        else:
+            path.write_text(change(path.read_text(encoding="utf-8") if path.exists() else ""),
+                            encoding="utf-8")
+        outcome = preview.rebuild({path})
+        scratch = PreviewBuilder(site.root, "http://127.0.0.1:8000/")
+        from_scratch = scratch.build_all()
+        assert outcome.ok == from_scratch.ok, (relative, outcome.problems)
+        if outcome.ok:
+            assert preview.files == scratch.files, relative
+            assert set(outcome.warnings) == set(from_scratch.warnings), relative
