@@ -35,6 +35,19 @@ def changes_since(root: Path, relative: str, recorded: str, current_text: str,
     return [f"{line[0]} {line[1:]}" if line[:1] in "+-" else line for line in diff]
 
 
+def last_changed(root: Path) -> dict[str, str]:
+    """The date (ISO) of the last commit that changed each file under content/, from one
+    `git log`; empty without git. Shown to readers as the entry's "last updated" date, so
+    it is the same in every build of the same commit."""
+    log = _git(root, "log", "--format=%x00%cs", "--name-only", "--relative", "--", "content")
+    dates: dict[str, str] = {}
+    for block in (log or "").split("\0")[1:]:
+        date, *files = block.strip().split("\n")
+        for name in files:
+            dates.setdefault(name.strip(), date)
+    return dates
+
+
 def _body(text: str) -> list[str]:
     """The lines that make up the hash: front matter's title/description and the body."""
     lines = text.replace("\r\n", "\n").split("\n")

@@ -26,6 +26,7 @@ from .catalogs import script_messages
 from .config import SiteConfig
 from .content import Entry
 from .formatting import Formatter, mailto_link
+from .history import last_changed
 from .markdown_body import content_environment, first_paragraph, plain_text, render_body
 from .policy import PolicyData, localize
 from .problems import Problem, display_path
@@ -92,11 +93,13 @@ def render_site(config: SiteConfig, policies: PolicyData, entries: list[Entry],
     urls = Urls(config)
     by_slug = _translations_by_slug(entries)
     stale = stale_pages(config, entries)
+    updated = last_changed(config.root)
     calculator = calculator_data(policies.policies, policies.shop)
     messages = script_messages(config.root)
     for lang in config.codes:
         renderer = _LanguageRenderer(config, lang, translations[lang], urls, policies, by_slug)
         renderer.stale = stale
+        renderer.updated = updated
         renderer.calculator = _calculator_context(calculator, renderer.policy["shipping"], lang,
                                                   translations[lang], messages)
         mine = [e for e in entries if e.lang == lang]
@@ -147,6 +150,7 @@ class _LanguageRenderer:
         self.policy = localize(policies.policies, lang, config.codes)
         self.calculator: dict[str, Any] = {}
         self.stale: frozenset[tuple[str, str]] = frozenset()
+        self.updated: dict[str, str] = {}   # content/…md -> ISO date of its last commit
 
     def render_entries(self, entries: list[Entry], result: RenderResult,
                        only: Collection[tuple[str, str]] | None = None) -> None:
@@ -172,6 +176,7 @@ class _LanguageRenderer:
                           category=self.config.category(entry.category),
                           related=_related(entry, entries), tools=tools_for(entry.policies),
                           description=description, stale=self._stale_notice(entry),
+                          updated=self.updated.get(entry.path),
                           structured_data=json_script(_faq_page(entry.title, body)))
         if html is not None:
             result.pages.append(Page(f"{self.lang}/{entry.slug}/index.html", html, self.lang,

@@ -3,7 +3,9 @@ links between entries, and sites published under a sub-path."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
 
 import pytest
 from conftest import Site
@@ -113,3 +115,29 @@ def test_sitemap_lists_every_page_of_both_languages(site: Site) -> None:
     for page in site.out.glob("*/*/index.html"):
         lang, slug = page.parent.parent.name, page.parent.name
         assert f"<loc>https://help.milamore.example/{lang}/{slug}/</loc>" in sitemap
+
+
+def test_entries_show_the_date_of_their_last_change_in_git(site: Site) -> None:
+    def git(*args: str, date: str = "2024-03-05T12:00:00+09:00") -> None:
+        env = {**os.environ, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date,
+               "GIT_AUTHOR_NAME": "Editor", "GIT_AUTHOR_EMAIL": "editor@example.com",
+               "GIT_COMMITTER_NAME": "Editor", "GIT_COMMITTER_EMAIL": "editor@example.com"}
+        subprocess.run(["git", "-C", str(site.root), *args], check=True, env=env,
+                       capture_output=True)
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-qm", "first")
+    add_to_body(site, EN_SHIP, "One more sentence.")
+    git("commit", "-qam", "edit", date="2025-01-20T09:00:00+09:00")
+
+    assert site.build().code == 0
+
+    assert '<time datetime="2024-03-05">2024年3月5日</time>' in site.page("ja/shipping-cost/index.html")
+    assert '<time datetime="2025-01-20">January 20, 2025</time>' in site.page(
+        "en/shipping-cost/index.html")
+    assert '<time datetime="2024-03-05">March 5, 2024</time>' in site.page("en/receipts/index.html")
+
+
+def test_without_git_history_no_date_is_invented(site: Site) -> None:
+    assert site.build().code == 0
+    assert 'class="updated"' not in site.page("en/shipping-cost/index.html")
