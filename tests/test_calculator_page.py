@@ -4,6 +4,7 @@ changed in content/policies.yaml changes the text, the table and the calculator 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 
@@ -120,3 +121,14 @@ def test_json_blocks_cannot_be_closed_by_their_text() -> None:
     text = str(json_script({"message": "</script><script>alert(1)</script> & <!--"}))
     assert "<" not in text and ">" not in text and "&" not in text
     assert json.loads(text) == {"message": "</script><script>alert(1)</script> & <!--"}
+
+
+def test_the_build_warns_when_the_calculators_calendar_is_about_to_run_out(site: Site) -> None:
+    this_year = dt.date.today().year
+    site.replace("content/policies.yaml", "calendar_years: {first: 2025, last: 2030}",
+                 f"calendar_years: {{first: 2025, last: {this_year}}}")
+    result = site.build()
+    assert result.code == 0, result.stderr
+    assert re.search(rf"^content/policies\.yaml:\d+: warning: the calculator's calendar "
+                     rf"ends on {this_year}-12-31, less than a year from today",
+                     result.stdout + result.stderr, re.M)
