@@ -199,8 +199,8 @@ def test_an_entry_template_without_the_index_marker_fails_the_build(site: Site) 
 
 
 def test_a_broken_link_on_the_search_page_is_reported_by_the_link_check(site: Site) -> None:
-    site.replace("theme/templates/search.html", '<a href="{{ urls.home(lang) }}">',
-                 '<a href="{{ urls.home(lang) }}no-such-page/">')
+    site.replace("theme/templates/search.html", "home=urls.home(lang), address",
+                 'home=urls.home(lang) ~ "no-such-page/", address')
     result = site.run("check")
     assert result.code == 1
     assert "(output) ja/search/index.html: broken link '/ja/no-such-page/'" in result.stderr
