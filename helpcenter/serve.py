@@ -62,12 +62,14 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000,
         return 1
     if host not in ("127.0.0.1", "localhost", "::1"):
         reporter.info(f"Listening on {host}: other computers on the network can see the preview.")
-    reporter.info(f"Previewing the help center at {base_url} (Ctrl+C stops)")
     loop = Loop(root, builder, state, reporter)
-    loop.start()
-    loop.reindex()
-    signal.signal(signal.SIGTERM, _interrupt)  # `kill` cleans up like Ctrl+C
+    # `kill` cleans up like Ctrl+C; installed before the preview says it is ready, so a
+    # kill right after that message is handled too.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
+        loop.start()
+        loop.reindex()
+        reporter.info(f"Previewing the help center at {base_url} (Ctrl+C stops)")
         IOLoop.current().start()
     except KeyboardInterrupt:
         reporter.info("\nStopped the preview.")
