@@ -27,6 +27,9 @@ from babel import Locale
 SHOP_TIMEZONE = "Asia/Tokyo"
 SHOP_CURRENCY = "JPY"
 KINDS = ("in_stock", "made_to_order", "mixed")
+# The destination "another country or region": any country outside Japan that the page
+# does not list by name (the shop publishes no rate for it, or one rate for all of them).
+OTHER_DESTINATION = "other"
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # date.weekday() order
 GIFT_NOTE = "gift_exchange_same_design_and_size"
 
@@ -63,18 +66,16 @@ def calculator_data(policies: Mapping[str, Any],
 
 
 def _shipping_data(shipping: Mapping[str, Any]) -> dict[str, Any]:
+    """Only published rates: a zone has a real fee, or the country is not in the data."""
     overseas = shipping["overseas"]
     zones = [{"id": zone["id"], "fee": zone["fee"], "countries": list(zone["countries"])}
-             for zone in overseas["zones"]]
+             for zone in overseas.get("zones", [])]
+    rest = overseas.get("rest_of_world")
     known = {shipping["domestic"]["country"]}.union(*(zone["countries"] for zone in zones))
     return {
         "domestic": {"country": shipping["domestic"]["country"],
                      "fee": shipping["domestic"]["fee"]},
-        "overseas": {
-            "fees_are_estimates": overseas["fees_are_estimates"],
-            "zones": zones,
-            "rest_of_world": {"fee": overseas["rest_of_world"]["fee"]},
-        },
+        "overseas": {"zones": zones, "rest_of_world": {"fee": rest["fee"]} if rest else None},
         "countries": sorted(known | _destination_codes()),
     }
 
@@ -204,7 +205,10 @@ def today_in_shop_timezone(now: dt.datetime, timezone: str = SHOP_TIMEZONE) -> s
 # --- Shipping fee -----------------------------------------------------------------------
 
 def _country_error(data: Data, value: Any) -> Result | None:
-    """None for a known ISO 3166 alpha-2 code in any letter case, else the error result."""
+    """None for a known ISO 3166 alpha-2 code in any letter case or for "other", else the
+    error result."""
+    if value == OTHER_DESTINATION:
+        return None
     if not isinstance(value, str) or not _COUNTRY_CODE.fullmatch(value):
         return {"error": "invalid_country"}
     if not _find(data["shipping"]["countries"], value.upper()):
@@ -213,25 +217,32 @@ def _country_error(data: Data, value: Any) -> Result | None:
 
 
 def shipping_fee(data: Data, country_code: Any) -> Result:
-    """Fee to one destination: {fee, currency, exact, zone, country} or {error}."""
+    """Fee to one destination: {fee, currency, zone, country, atCheckout} or {error}.
+
+    Only a rate the shop has published is a fee; for any other destination the fee is
+    None and atCheckout is true: the cost is shown at checkout. `country_code` is an
+    ISO code or "other" (a country outside Japan that the page does not list by name).
+    """
     error = _country_error(data, country_code)
     if error:
         return error
-    code = country_code.upper()
+    code = country_code if country_code == OTHER_DESTINATION else country_code.upper()
     shipping = data["shipping"]
     if code == shipping["domestic"]["country"]:
-        return _fee(data, shipping["domestic"]["fee"], True, "domestic", code)
+        return _fee(data, shipping["domestic"]["fee"], "domestic", code)
     overseas = shipping["overseas"]
-    exact = not overseas["fees_are_estimates"]
     for zone in overseas["zones"]:
         if code in zone["countries"]:
-            return _fee(data, zone["fee"], exact, zone["id"], code)
-    return _fee(data, overseas["rest_of_world"]["fee"], exact, "rest_of_world", code)
+            return _fee(data, zone["fee"], zone["id"], code)
+    if overseas["rest_of_world"] is not None:
+        return _fee(data, overseas["rest_of_world"]["fee"], "rest_of_world", code)
+    return {"fee": None, "currency": data["currency"], "zone": None, "country": code,
+            "atCheckout": True}
 
 
-def _fee(data: Data, fee: int, exact: bool, zone: str, code: str) -> Result:
-    return {"fee": fee, "currency": data["currency"], "exact": exact, "zone": zone,
-            "country": code}
+def _fee(data: Data, fee: int, zone: str, code: str) -> Result:
+    return {"fee": fee, "currency": data["currency"], "zone": zone, "country": code,
+            "atCheckout": False}
 
 
 # --- Payment ------------------------------------------------------------------------------
@@ -245,7 +256,8 @@ def payment_options(data: Data, request: Any) -> Result:
     error = _country_error(data, request.get("countryCode"))
     if error:
         return error
-    overseas = request["countryCode"].upper() != data["shipping"]["domestic"]["country"]
+    code = request["countryCode"]
+    overseas = code == OTHER_DESTINATION or code.upper() != data["shipping"]["domestic"]["country"]
     card = request.get("cardBrand")
     return {"method": None if card is None else _card_method(data["payment"], card),
             "cardOnly": overseas and data["payment"]["overseas_card_only"],
@@ -275,45 +287,54 @@ def _find(sorted_items: Sequence[str], item: str) -> bool:
     return index < len(sorted_items) and sorted_items[index] == item
 
 
-def ship_by_date(data: Data, order_date: Any, kind: Any) -> Result:
+def ship_by_date(data: Data, date: Any, kind: Any) -> Result:
     """When an order ships, for kind in_stock, made_to_order or mixed.
 
-    in_stock: {kind, shipBy}, the Nth business day strictly after the order date.
-    made_to_order: {kind, earliest, latest}, order date + min / max calendar months.
-    mixed: as made_to_order plus shipsTogether (everything ships once all is ready);
-    when the policy lets in-stock items go first, shipBy is given too.
+    in_stock (`date` = order date): {kind, shipBy}, the Nth business day strictly after it.
+    made_to_order and mixed (`date` = PAYMENT date, production starts after payment):
+    {kind, from, to}, the approximate period as the shop states it, in months: each end
+    is {month: "YYYY-MM", part: early | mid | late} (days 1-10, 11-20, 21-), the payment
+    date + min and + max calendar months. Mixed adds shipsTogether (everything ships once
+    all is ready); when the policy lets in-stock items go first, shipBy is given too.
     A date the calendar does not cover gives {error: "outside_calendar", first, last}.
     """
-    order = parse_iso_date(order_date)
-    if order is None:
+    start = parse_iso_date(date)
+    if start is None:
         return {"error": "invalid_date"}
     if not isinstance(kind, str) or kind not in KINDS:
         return {"error": "unknown_kind"}
     window = data["dispatch"]["calendar"]
     first, last = dt.date.fromisoformat(window["first"]), dt.date.fromisoformat(window["last"])
-    if not first <= order <= last:
+    if not first <= start <= last:
         return _outside(window)
     if kind == "in_stock":
-        ship_by = _nth_business_day_after(data, order, last)
+        ship_by = _nth_business_day_after(data, start, last)
         return {"kind": kind, "shipBy": ship_by.isoformat()} if ship_by else _outside(window)
-    return _made_to_order(data, order, kind, last)
+    return _made_to_order(data, start, kind, last)
 
 
-def _made_to_order(data: Data, order: dt.date, kind: str, last: dt.date) -> Result:
+def _made_to_order(data: Data, paid: dt.date, kind: str, last: dt.date) -> Result:
     dispatch = data["dispatch"]
     months = dispatch["made_to_order_months"]
-    earliest, latest = _add_months(order, months["min"]), _add_months(order, months["max"])
+    earliest, latest = _add_months(paid, months["min"]), _add_months(paid, months["max"])
     if earliest is None or latest is None or latest > last:
         return _outside(dispatch["calendar"])
-    result: Result = {"kind": kind, "earliest": earliest.isoformat(), "latest": latest.isoformat()}
+    result: Result = {"kind": kind, "from": _part_of_month(earliest),
+                      "to": _part_of_month(latest)}
     if kind == "mixed":
         result["shipsTogether"] = dispatch["mixed_orders_ship_together"]
         if not result["shipsTogether"]:
-            ship_by = _nth_business_day_after(data, order, last)
+            ship_by = _nth_business_day_after(data, paid, last)
             if ship_by is None:
                 return _outside(dispatch["calendar"])
             result["shipBy"] = ship_by.isoformat()
     return result
+
+
+def _part_of_month(day: dt.date) -> dict[str, str]:
+    """The month and its third (上旬 / 中旬 / 下旬): a period, never an exact day."""
+    part = "early" if day.day <= 10 else "mid" if day.day <= 20 else "late"
+    return {"month": f"{day.year:04d}-{day.month:02d}", "part": part}
 
 
 def _nth_business_day_after(data: Data, order: dt.date, last: dt.date) -> dt.date | None:
@@ -352,6 +373,15 @@ def return_deadline(data: Data, arrival_date: Any) -> str | Result:
 
 def _deadline(data: Data, arrival: dt.date) -> dt.date | None:
     return _shift(arrival, data["returns"]["window_days"] - 1)
+
+
+def last_day_to_ask(arrival: dt.date, window_days: int) -> dt.date:
+    """The return rule as the FAQ states it: the arrival day is the first of window_days
+    days, so the last day is arrival + window_days - 1 (the same as return_deadline)."""
+    deadline = _deadline({"returns": {"window_days": window_days}}, arrival)
+    if deadline is None:
+        raise ValueError(f"no calendar date {window_days} days after {arrival}")
+    return deadline
 
 
 def return_eligibility(data: Data, request: Any) -> Result:

@@ -11,11 +11,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from babel import Locale
 from babel.support import Translations
 from markupsafe import Markup
 
-from .formatting import money_style
+from .calculator import OTHER_DESTINATION
+from .destination_names import name_in_sentence, short_name, sort_key
+from .formatting import Formatter, money_style
 
 # Which tool an entry page embeds, by the policy it explains.
 TOOL_FOR_POLICY = {"shipping": "shipping", "dispatch": "dispatch", "returns": "returns"}
@@ -26,26 +27,52 @@ def tools_for(policies: tuple[str, ...]) -> list[str]:
     return list(dict.fromkeys(tools))
 
 
-def destination_groups(data: dict[str, Any], shipping: dict[str, Any], lang: str,
-                       translations: Translations) -> list[tuple[str, list[tuple[str, str]]]]:
-    """Japan first, then each overseas zone, then every other country, names sorted.
+Option = tuple[str, str, str]  # value, name in the list, name inside a sentence
 
-    `shipping` is the shipping policy in the page's language (zone names as text); the
-    calculator `data` lists every country the calculator knows.
+
+def destination_groups(shipping: dict[str, Any], lang: str, translations: Translations
+                       ) -> list[tuple[str | None, list[Option]]]:
+    """The destinations the shop's data can answer for, truthfully: Japan, each zone with a
+    published rate (its countries by short name, in the language's order), then "another
+    country or region" (the rest-of-the-world rate, or "shown at checkout").
+
+    `shipping` is the shipping policy in the page's language (zone names as text). A group
+    without a label is a plain option.
     """
-    names = Locale.parse(lang).territories
     domestic = shipping["domestic"]["country"]
-    zoned = {c for zone in shipping["overseas"]["zones"] for c in zone["countries"]}
 
-    def named(codes: set[str] | list[str]) -> list[tuple[str, str]]:
-        return sorted(((code, names.get(code, code)) for code in codes), key=lambda c: c[1])
+    def option(code: str) -> Option:
+        return (code, short_name(code, lang), name_in_sentence(code, lang))
 
-    groups = [(translations.gettext("Within Japan"), named([domestic]))]
-    groups += [(zone["name"], named(zone["countries"]))
-               for zone in shipping["overseas"]["zones"]]
-    others = set(data["shipping"]["countries"]) - zoned - {domestic}
-    groups.append((shipping["overseas"]["rest_of_world"]["name"], named(others)))
+    overseas = shipping["overseas"]
+    groups: list[tuple[str | None, list[Option]]] = [(None, [option(domestic)])]
+    for zone in overseas.get("zones", []):
+        countries = sorted((option(code) for code in zone["countries"]),
+                           key=lambda item: sort_key(item[1], lang))
+        groups.append((zone["name"], countries))
+    rest = overseas.get("rest_of_world")
+    other = rest["name"] if rest else (
+        translations.gettext("Another country or region") if groups[1:] else
+        translations.gettext("Outside Japan"))
+    groups.append((None, [(OTHER_DESTINATION, other, other)]))
     return groups
+
+
+def page_facts(policy: dict[str, Any], fmt: Formatter, contact: str) -> dict[str, str]:
+    """What the calculator's answers say besides its rules, in the page's language: the
+    contact address, the return window in words, and that JCB or Discover through PayPal
+    count as card payment (so "card only" abroad does not read as a contradiction)."""
+    facts = {"contact": contact, "returnWindow": fmt.days(policy["returns"]["window_days"])}
+    paypal = policy["payment"]["cards_via_paypal"]
+    if paypal and policy["payment"]["overseas_card_only"]:
+        facts["paypalCountsAsCard"] = paypal_counts_as_card(paypal, fmt)
+    return facts
+
+
+def paypal_counts_as_card(cards: list[dict[str, Any]], fmt: Formatter) -> str:
+    return fmt.translations.gettext(
+        "Paying with %(cards)s through PayPal counts as paying by credit card.") % {
+        "cards": fmt.or_list(cards)}
 
 
 def browser_strings(lang: str, translations: Translations,

@@ -13,11 +13,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton
 from babel.lists import format_list
 from babel.numbers import format_currency
 from babel.support import Translations
 from markupsafe import Markup, escape
+
+from .calculator import last_day_to_ask
+
+# The arrival day of the worked example of the return rule (its year is never shown).
+_EXAMPLE_ARRIVAL = dt.date(2026, 5, 1)
 
 # Japanese writes prices as 1,000円 (CLDR's "name" form); other languages use the symbol.
 _MONEY_FORMAT = {"ja": "name"}
@@ -53,6 +58,18 @@ class Formatter:
         day = dt.date.fromisoformat(value) if isinstance(value, str) else value
         return format_date(day, style, locale=self.locale)
 
+    def example_arrival(self, returns: dict[str, Any]) -> str:
+        """The arrival day of the return rule's worked example: 5月1日 / May 1."""
+        return self._month_day(_EXAMPLE_ARRIVAL)
+
+    def example_last_day(self, returns: dict[str, Any]) -> str:
+        """The last day to ask when the item arrives on the example day, by the
+        calculator's own rule (helpcenter/calculator.py: return_deadline)."""
+        return self._month_day(last_day_to_ask(_EXAMPLE_ARRIVAL, returns["window_days"]))
+
+    def _month_day(self, day: dt.date) -> str:
+        return format_skeleton("MMMMd", day, locale=self.locale)
+
     def and_list(self, items: Iterable[Any]) -> str:
         return format_list([_name(item) for item in items], "standard", locale=self.locale)
 
@@ -67,7 +84,8 @@ class Formatter:
     def filters(self) -> dict[str, Callable[..., Any]]:
         return {"money": self.money, "days": self.days, "business_days": self.business_days,
                 "month_range": self.month_range, "date": self.date, "and_list": self.and_list,
-                "or_list": self.or_list, "bullets": self.bullets}
+                "or_list": self.or_list, "bullets": self.bullets,
+                "example_arrival": self.example_arrival, "example_last_day": self.example_last_day}
 
 
 def money_style(lang: str) -> str:

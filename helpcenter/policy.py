@@ -18,6 +18,7 @@ from .schema import (
     Check,
     Choice,
     Country,
+    Destination,
     Flag,
     Integer,
     IsoDate,
@@ -34,7 +35,7 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _LABELLED = Record({"id": ID, "label": Localized()})
 _CARD = Record({"id": ID, "name": Text()})
 _ZONE = Record({"id": ID, "name": Localized(), "fee": Integer(unit=" (yen)"),
-                "countries": ListOf(Country())})
+                "countries": ListOf(Destination())})
 _CLOSURE = Record({"from": IsoDate(), "to": IsoDate(), "reason": Text()}, frozenset({"reason"}))
 _AFTER_PAYMENT_REQUEST = Record({
     "requested_after": Choice(("payment_confirmed",)),
@@ -45,11 +46,12 @@ _AFTER_PAYMENT_REQUEST = Record({
 POLICY_SCHEMAS: dict[str, Spec] = {
     "shipping": Record({
         "domestic": Record({"country": Country(), "fee": Integer(unit=" (yen)")}),
+        # Only rates the shop has published: with none, the help center says that the
+        # cost depends on the destination and is shown at checkout.
         "overseas": Record({
-            "fees_are_estimates": Flag(),
-            "zones": ListOf(_ZONE, unique_key="id"),
+            "zones": ListOf(_ZONE, min_items=0, unique_key="id"),
             "rest_of_world": Record({"name": Localized(), "fee": Integer(unit=" (yen)")}),
-        }),
+        }, frozenset({"zones", "rest_of_world"})),
     }),
     "payment": Record({
         "credit_card": Flag(),

@@ -12,6 +12,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import rcssmin
 import rjsmin
@@ -19,9 +20,16 @@ from babel import Locale
 from babel.core import get_global
 from babel.support import Translations
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
+from markupsafe import Markup
 
 from .calculator import calculator_data
-from .calculator_page import browser_strings, destination_groups, json_script, tools_for
+from .calculator_page import (
+    browser_strings,
+    destination_groups,
+    json_script,
+    page_facts,
+    tools_for,
+)
 from .catalogs import script_messages
 from .config import SiteConfig
 from .content import Entry
@@ -100,8 +108,7 @@ def render_site(config: SiteConfig, policies: PolicyData, entries: list[Entry],
         renderer = _LanguageRenderer(config, lang, translations[lang], urls, policies, by_slug)
         renderer.stale = stale
         renderer.updated = updated
-        renderer.calculator = _calculator_context(calculator, renderer.policy["shipping"], lang,
-                                                  translations[lang], messages)
+        renderer.calculator = _calculator_context(calculator, renderer, messages)
         mine = [e for e in entries if e.lang == lang]
         renderer.render_entries(mine, result, only)
         renderer.render_home(mine, result)
@@ -111,12 +118,15 @@ def render_site(config: SiteConfig, policies: PolicyData, entries: list[Entry],
     return result
 
 
-def _calculator_context(data: dict[str, Any], shipping: dict[str, Any], lang: str,
-                        translations: Translations,
+def _calculator_context(data: dict[str, Any], renderer: _LanguageRenderer,
                         messages: list[str | tuple[str, ...]]) -> dict[str, Any]:
+    lang, translations = renderer.lang, renderer.formatter.translations
+    facts = page_facts(renderer.policy, renderer.formatter, renderer.config.contact_email)
     return {"data": data, "data_json": json_script(data),
             "strings_json": json_script(browser_strings(lang, translations, messages)),
-            "destinations": destination_groups(data, shipping, lang, translations)}
+            "facts_json": json_script(facts),
+            "paypal_counts_as_card": facts.get("paypalCountsAsCard", ""),
+            "destinations": destination_groups(renderer.policy["shipping"], lang, translations)}
 
 
 def _translations_by_slug(entries: list[Entry]) -> dict[str, dict[str, Entry]]:
@@ -177,10 +187,18 @@ class _LanguageRenderer:
                           related=_related(entry, entries), tools=tools_for(entry.policies),
                           description=description, stale=self._stale_notice(entry),
                           updated=self.updated.get(entry.path),
+                          feedback_link=self._feedback_link(entry.title),
                           structured_data=json_script(_faq_page(entry.title, body)))
         if html is not None:
             result.pages.append(Page(f"{self.lang}/{entry.slug}/index.html", html, self.lang,
                                      entry.slug, entry.policies, tuple(alternates)))
+
+    def _feedback_link(self, title: str) -> Markup:
+        """The contact address as a link whose mail has the question in its subject,
+        percent-encoded once (a title with ' " & stays as written)."""
+        subject = self.formatter.translations.gettext("Not helpful: %(title)s") % {"title": title}
+        return Markup('<a href="mailto:{0}?subject={1}">{0}</a>').format(
+            self.config.contact_email, quote(subject, safe=""))
 
     def _stale_notice(self, entry: Entry) -> dict[str, str] | None:
         """For a translation behind its source: the source page's address and language."""

@@ -123,6 +123,25 @@ class Country(Spec):
         return value
 
 
+# Territories with a code but no address a parcel can go to (Antarctica, uninhabited
+# islands, military bases) and codes that are not places at all.
+_NOT_DESTINATIONS = frozenset({"AQ", "BV", "HM", "TF", "GS", "UM", "CP", "DG", "IO", "AC",
+                               "TA", "EA", "IC", "EU", "EZ", "UN", "QO", "XA", "XB", "ZZ",
+                               "CQ"})
+
+
+@dataclass(frozen=True)
+class Destination(Country):
+    """A country a parcel can be sent to: a country code, and not Antarctica or the like."""
+
+    def check(self, value: Any, key_path: KeyPath, ctx: Check) -> Any:
+        if isinstance(value, str) and value in _NOT_DESTINATIONS:
+            ctx.fail(key_path, f"{value} is not a place the shop can ship to",
+                     "list only countries and regions with addresses, such as US or FR")
+            return value
+        return super().check(value, key_path, ctx)
+
+
 @dataclass(frozen=True)
 class IsoDate(Spec):
     def check(self, value: Any, key_path: KeyPath, ctx: Check) -> Any:

@@ -79,6 +79,35 @@ def copy_site(target: Path) -> Site:
     return Site(target)
 
 
+# Overseas rates as a shop that publishes them would write them in content/policies.yaml.
+# The real shop publishes none (its file says `zones: []`); these are made up for tests.
+PUBLISHED_RATES = """\
+      zones:
+        - id: asia
+          name: {ja: アジア, en: Asia}
+          fee: 2000
+          countries: [KR, TW, HK, CN, MM, SG]
+        - id: north_america
+          name: {ja: 北米, en: North America}
+          fee: 3000
+          countries: [US, CA, MX]
+        - id: europe
+          name: {ja: ヨーロッパ, en: Europe}
+          fee: 3500
+          countries: [GB, FR, DE, "NO", NL, IS]
+"""
+
+
+def publish_overseas_rates(site: Site, rest_of_world: int | None = None) -> None:
+    """Give the site's policy file the PUBLISHED_RATES (and a rest-of-the-world rate)."""
+    rates = PUBLISHED_RATES
+    if rest_of_world is not None:
+        rates += ("      rest_of_world:\n"
+                  "        name: {ja: その他の国・地域, en: Other countries and regions}\n"
+                  f"        fee: {rest_of_world}\n")
+    site.replace("content/policies.yaml", "      zones: []\n", rates)
+
+
 @pytest.fixture
 def site(tmp_path: Path) -> Site:
     """A fresh copy of the real help center's sources."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import Site, copy_site, snapshot
+from conftest import Site, copy_site, publish_overseas_rates, snapshot
 
 PROBLEM_LINE = re.compile(r"^(?P<path>[^:]+?)(?::(?P<line>\d+))?: (?P<what>.+) \((?P<fix>.+)\)$")
 
@@ -94,18 +94,36 @@ def zero_day_window(site: Site):
 
 
 def zone_without_countries(site: Site):
-    _policies(site, "countries: [US, CA, MX, AU, NZ, GU]", "countries: []")
+    publish_overseas_rates(site)
+    _policies(site, "countries: [US, CA, MX]", "countries: []")
     return [(P, line_of(site, P, "countries: []"), "at least 1 item")]
 
 
 def unknown_country(site: Site):
+    publish_overseas_rates(site)
     _policies(site, "[US, CA,", "[US, XX,")
     return [(P, line_of(site, P, "[US, XX,"), "'XX' is not a country code")]
 
 
 def unquoted_norway(site: Site):
+    publish_overseas_rates(site)
     _policies(site, '"NO"', "NO")
-    return [(P, line_of(site, P, " NO, FI"), 'in quotes: "NO"')]
+    return [(P, line_of(site, P, " NO, NL"), 'in quotes: "NO"')]
+
+
+def no_place_to_ship_to(site: Site):
+    publish_overseas_rates(site)
+    _policies(site, "[US, CA, MX]", "[US, AQ, MX]")
+    _policies(site, "[KR, TW,", "[KR, HM,")
+    return [(P, line_of(site, P, "[US, AQ, MX]"), "AQ is not a place the shop can ship to"),
+            (P, line_of(site, P, "[KR, HM,"), "HM is not a place the shop can ship to")]
+
+
+def overseas_fees_as_estimates(site: Site):
+    # Estimates are gone for good: a rate is published or the cost is shown at checkout.
+    _policies(site, "      zones: []\n", "      fees_are_estimates: true\n      zones: []\n")
+    return [(P, line_of(site, P, "fees_are_estimates"),
+             "unknown setting 'fees_are_estimates' in policies.shipping.overseas")]
 
 
 def invalid_closure_date(site: Site):
@@ -120,12 +138,14 @@ def duplicate_key(site: Site):
 
 
 def zone_called_domestic(site: Site):
+    publish_overseas_rates(site)
     _policies(site, "- id: asia", "- id: domestic")
     return [(P, line_of(site, P, "- id: domestic"),
              "a zone cannot be called 'domestic': the calculator already uses that name")]
 
 
 def zone_called_rest_of_world(site: Site):
+    publish_overseas_rates(site)
     _policies(site, "- id: europe", "- id: rest_of_world")
     return [(P, line_of(site, P, "- id: rest_of_world"),
              "cannot be called 'rest_of_world'")]
@@ -288,7 +308,8 @@ def three_mistakes_at_once(site: Site):
 
 CASES = [malformed_site_yaml, unknown_site_setting, bad_contact_address, malformed_policies,
          negative_fee, fee_as_text, missing_window, misspelt_policy_key, zero_day_window,
-         zone_without_countries, unknown_country, unquoted_norway, invalid_closure_date,
+         zone_without_countries, unknown_country, unquoted_norway, no_place_to_ship_to,
+         overseas_fees_as_estimates, invalid_closure_date,
          duplicate_key, zone_called_domestic, zone_called_rest_of_world,
          calendar_years_backwards, calendar_beyond_the_holiday_data,
          no_holiday_calendar_for_the_country, card_accepted_and_not_accepted,

@@ -47,12 +47,12 @@ def _cards(*names: str) -> list[dict[str, str]]:
 
 
 # The seed FAQ, read as policy data. Overseas fees are not in the seed ("check the cost
-# displayed when ordering"): the zone and its fees are made up for the tests.
+# displayed when ordering"): the zone and its rates are made up for the tests, as a shop
+# that publishes rates would write them. SEED_NO_RATES is the seed as it is.
 SEED: dict[str, Any] = {
     "shipping": {
         "domestic": {"country": "JP", "fee": 1000},  # "1,000 Yen nationwide"
         "overseas": {
-            "fees_are_estimates": True,
             "zones": [{"id": "north_america", "name": {"ja": "北米", "en": "North America"},
                        "fee": 3000, "countries": ["US", "CA"]}],
             "rest_of_world": {"name": {"ja": "その他", "en": "Elsewhere"}, "fee": 4000},
@@ -86,9 +86,18 @@ SEED: dict[str, Any] = {
 }
 
 
+SEED_NO_RATES: dict[str, Any] = {**SEED, "shipping": {"domestic": SEED["shipping"]["domestic"],
+                                                      "overseas": {"zones": []}}}
+
+
 @pytest.fixture(scope="module")
 def data() -> dict[str, Any]:
     return calculator_data(SEED)
+
+
+@pytest.fixture(scope="module")
+def no_rates() -> dict[str, Any]:
+    return calculator_data(SEED_NO_RATES)
 
 
 @pytest.fixture(scope="module")
@@ -174,24 +183,41 @@ def test_the_number_of_business_days_comes_from_the_data() -> None:
 
 # --- Dispatch: made to order, mixed, errors ------------------------------------------------
 
-@pytest.mark.parametrize(("order", "earliest", "latest"), [
-    ("2026-05-15", "2026-07-15", "2026-08-15"),  # plain months, holidays do not matter
-    ("2026-12-31", "2027-02-28", "2027-03-31"),  # 31 Feb -> end of February
-    ("2027-12-31", "2028-02-29", "2028-03-31"),  # ... which is the 29th in 2028
-    ("2028-02-29", "2028-04-29", "2028-05-29"),  # from a leap day
-    ("2026-11-30", "2027-01-30", "2027-02-28"),  # 30 Feb -> 28 Feb
-    ("2026-10-31", "2026-12-31", "2027-01-31"),  # across the year end
+# "Orders go into production after payment is complete, and may take about 2 - 3 months":
+# from the PAYMENT date, a period of months (early = days 1-10, mid = 11-20, late = 21-).
+@pytest.mark.parametrize(("paid", "start", "end"), [
+    ("2026-11-25", ("2027-01", "late"), ("2027-02", "late")),   # the issue's example
+    ("2026-05-15", ("2026-07", "mid"), ("2026-08", "mid")),     # holidays do not matter
+    ("2026-05-10", ("2026-07", "early"), ("2026-08", "early")),  # day 10 is still early
+    ("2026-05-11", ("2026-07", "mid"), ("2026-08", "mid")),     # day 11 is mid
+    ("2026-05-20", ("2026-07", "mid"), ("2026-08", "mid")),
+    ("2026-05-21", ("2026-07", "late"), ("2026-08", "late")),
+    ("2026-12-31", ("2027-02", "late"), ("2027-03", "late")),   # 31 Feb -> end of February
+    ("2027-12-31", ("2028-02", "late"), ("2028-03", "late")),   # 29 Feb 2028
+    ("2026-10-31", ("2026-12", "late"), ("2027-01", "late")),   # across the year end
+    ("2026-01-01", ("2026-03", "early"), ("2026-04", "early")),
 ])
-def test_made_to_order_takes_two_to_three_calendar_months(
-        data: dict[str, Any], order: str, earliest: str, latest: str) -> None:
-    assert ship_by_date(data, order, "made_to_order") == {
-        "kind": "made_to_order", "earliest": earliest, "latest": latest}
+def test_made_to_order_ships_in_a_period_of_months_after_payment(
+        data: dict[str, Any], paid: str, start: tuple[str, str], end: tuple[str, str]) -> None:
+    assert ship_by_date(data, paid, "made_to_order") == {
+        "kind": "made_to_order", "from": {"month": start[0], "part": start[1]},
+        "to": {"month": end[0], "part": end[1]}}
+
+
+def test_made_to_order_answers_never_give_an_exact_day(data: dict[str, Any]) -> None:
+    day = dt.date(2026, 1, 1)
+    while day <= dt.date(2026, 12, 31):
+        result = ship_by_date(data, day.isoformat(), "made_to_order")
+        assert set(result) == {"kind", "from", "to"}
+        assert all(len(result[end]["month"]) == 7 for end in ("from", "to"))
+        day += dt.timedelta(days=1)
 
 
 def test_a_mixed_order_ships_together_when_everything_is_ready(data: dict[str, Any]) -> None:
-    # "all items will be shipped as soon as they are ready": the made-to-order dates.
+    # "all items will be shipped as soon as they are ready": the made-to-order period.
     assert ship_by_date(data, "2026-04-30", "mixed") == {
-        "kind": "mixed", "earliest": "2026-06-30", "latest": "2026-07-30", "shipsTogether": True}
+        "kind": "mixed", "from": {"month": "2026-06", "part": "late"},
+        "to": {"month": "2026-07", "part": "late"}, "shipsTogether": True}
 
 
 def test_a_mixed_order_can_ship_in_two_parts_if_the_policy_changes() -> None:
@@ -216,7 +242,8 @@ def test_dates_the_calendar_does_not_cover_are_an_error(
 def test_the_last_answers_inside_the_calendar(data: dict[str, Any]) -> None:
     # Tue 2030-12-24: Wed 25 (1), Thu 26 (2), Fri 27 (3).
     assert _ships(data, "2030-12-24") == "2030-12-27"
-    assert ship_by_date(data, "2030-09-30", "made_to_order")["latest"] == "2030-12-30"
+    assert ship_by_date(data, "2030-09-30", "made_to_order")["to"] == {"month": "2030-12",
+                                                                        "part": "late"}
 
 
 @pytest.mark.parametrize("value", [
@@ -320,21 +347,37 @@ def test_payment_needs_a_known_country(data: dict[str, Any]) -> None:
     assert payment_options(data, "JP") == {"error": "invalid_country"}
 
 
-def test_shipping_fee_by_zone(data: dict[str, Any]) -> None:
-    assert shipping_fee(data, "JP") == {"fee": 1000, "currency": "JPY", "exact": True,
+def test_shipping_fee_by_published_zone(data: dict[str, Any]) -> None:
+    assert shipping_fee(data, "JP") == {"fee": 1000, "currency": "JPY", "atCheckout": False,
                                         "zone": "domestic", "country": "JP"}
-    assert shipping_fee(data, "ca") == {"fee": 3000, "currency": "JPY", "exact": False,
+    assert shipping_fee(data, "ca") == {"fee": 3000, "currency": "JPY", "atCheckout": False,
                                         "zone": "north_america", "country": "CA"}
-    # Brazil is in no zone: the rest-of-the-world estimate.
-    assert shipping_fee(data, "BR") == {"fee": 4000, "currency": "JPY", "exact": False,
+    # Brazil is in no zone: the published rest-of-the-world rate.
+    assert shipping_fee(data, "BR") == {"fee": 4000, "currency": "JPY", "atCheckout": False,
                                         "zone": "rest_of_world", "country": "BR"}
+    assert shipping_fee(data, "other") == {"fee": 4000, "currency": "JPY", "atCheckout": False,
+                                           "zone": "rest_of_world", "country": "other"}
 
 
-def test_overseas_fees_are_exact_once_they_are_real_rates() -> None:
-    data = _seed_with({"shipping": {"overseas": {
-        **SEED["shipping"]["overseas"], "fees_are_estimates": False}}})
-    assert shipping_fee(data, "US")["exact"] is True
-    assert shipping_fee(data, "BR")["exact"] is True
+@pytest.mark.parametrize("country", ["US", "FR", "CN", "KR", "BR", "other"])
+def test_without_published_rates_overseas_costs_are_shown_at_checkout(
+        no_rates: dict[str, Any], country: str) -> None:
+    assert shipping_fee(no_rates, country) == {"fee": None, "currency": "JPY", "zone": None,
+                                               "country": country, "atCheckout": True}
+    assert shipping_fee(no_rates, "JP")["fee"] == 1000
+
+
+def test_without_a_rest_of_the_world_rate_only_zone_countries_have_a_fee() -> None:
+    data = _seed_with({"shipping": {"overseas": {"zones": SEED["shipping"]["overseas"]["zones"]}}})
+    assert shipping_fee(data, "US")["fee"] == 3000
+    for country in ("BR", "DE", "AU", "other"):
+        assert shipping_fee(data, country)["atCheckout"] is True
+        assert shipping_fee(data, country)["fee"] is None
+
+
+def test_another_country_is_overseas_for_payment(no_rates: dict[str, Any]) -> None:
+    assert payment_options(no_rates, {"countryCode": "other", "cardBrand": "jcb"}) == {
+        "method": "paypal", "cardOnly": True, "overseas": True}
 
 
 @pytest.mark.parametrize(("value", "error"), [
@@ -347,19 +390,14 @@ def test_unknown_and_invalid_countries(data: dict[str, Any], value: Any, error: 
     assert shipping_fee(data, value) == {"error": error}
 
 
-def test_the_real_zones(real_policies: dict[str, Any]) -> None:
+def test_the_real_policy_file_publishes_no_overseas_fee(real_policies: dict[str, Any]) -> None:
+    # The shop publishes no overseas rates: no estimate may reach a customer.
     data = calculator_data(real_policies)
-    overseas = real_policies["shipping"]["overseas"]
-    assert shipping_fee(data, "JP")["zone"] == "domestic"
-    assert shipping_fee(data, "JP")["exact"] is True
-    for zone in overseas["zones"]:
-        for country in zone["countries"]:
-            assert shipping_fee(data, country) == {
-                "fee": zone["fee"], "currency": "JPY", "zone": zone["id"], "country": country,
-                "exact": not overseas["fees_are_estimates"]}
-    assert shipping_fee(data, "US")["zone"] != "rest_of_world"
-    assert shipping_fee(data, "NO")["zone"] == "europe"  # Norway, not YAML's "no"
-    assert shipping_fee(data, "BR")["zone"] == "rest_of_world"
+    assert shipping_fee(data, "JP")["fee"] == real_policies["shipping"]["domestic"]["fee"]
+    assert data["shipping"]["overseas"] == {"zones": [], "rest_of_world": None}
+    for country in data["shipping"]["countries"]:
+        if country != "JP":
+            assert shipping_fee(data, country)["atCheckout"] is True, country
 
 
 # --- The data -------------------------------------------------------------------------------
@@ -482,11 +520,12 @@ def test_made_to_order_dates_are_whole_months_later(data: dict[str, Any], order:
     if "error" in result:
         assert order >= dt.date(2030, 10, 1)
         return
-    for key, months in (("earliest", 2), ("latest", 3)):
-        day = dt.date.fromisoformat(result[key])
-        assert (day.year * 12 + day.month) - (order.year * 12 + order.month) == months
-        month_end = (day + dt.timedelta(days=1)).day == 1
-        assert day.day == order.day or (day.day < order.day and month_end)
+    part = "early" if order.day <= 10 else "mid" if order.day <= 20 else "late"
+    for key, months in (("from", 2), ("to", 3)):
+        year, month = map(int, result[key]["month"].split("-"))
+        assert (year * 12 + month) - (order.year * 12 + order.month) == months
+        # the day of the month is kept (clamped at a short month's end, still "late")
+        assert result[key]["part"] == part
 
 
 @settings(max_examples=300, deadline=None)

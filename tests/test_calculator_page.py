@@ -9,7 +9,7 @@ import json
 import re
 
 import yaml
-from conftest import ROOT, Site
+from conftest import ROOT, Site, publish_overseas_rates
 
 from helpcenter.calculator import shipping_fee
 from helpcenter.calculator_page import json_script
@@ -46,29 +46,85 @@ def test_entries_embed_the_tool_for_the_policy_they_explain(built_site: Site) ->
             assert ("calculator-ui.js" in html) == bool(tools)
 
 
-def test_embedded_data_gives_the_fees_of_the_policy_file(built_site: Site) -> None:
+def test_embedded_data_gives_only_the_fees_the_shop_publishes(built_site: Site) -> None:
     policies = yaml.safe_load((ROOT / "content/policies.yaml").read_text("utf-8"))["policies"]
     data = json_block(built_site.page("en/calculator/index.html"), "calculator-data")
     assert shipping_fee(data, "JP")["fee"] == policies["shipping"]["domestic"]["fee"]
-    for zone in policies["shipping"]["overseas"]["zones"]:
-        for country in zone["countries"]:
-            assert shipping_fee(data, country)["fee"] == zone["fee"], country
-    assert shipping_fee(data, "BR")["fee"] == policies["shipping"]["overseas"]["rest_of_world"]["fee"]
+    assert data["shipping"]["overseas"] == {"zones": [], "rest_of_world": None}
+    for country in ("US", "CN", "FR", "BR", "AU", "other"):
+        assert shipping_fee(data, country)["atCheckout"] is True, country
     assert data == json_block(built_site.page("ja/shipping-cost/index.html"), "calculator-data")
 
 
-def test_destinations_list_japan_first_then_every_country_once_in_the_page_language(
+def destinations(html: str) -> list[tuple[str, str]]:
+    select = html.split('id="ship-country"')[1].split("</select>")[0]
+    return re.findall(r'<option value="(\w+)"[^>]*>([^<]+)</option>', select)
+
+
+def test_with_no_published_rates_the_destination_is_japan_or_another_country(
         built_site: Site) -> None:
-    for lang, japan, usa in (("ja", "日本", "アメリカ合衆国"), ("en", "Japan", "United States")):
-        html = built_site.page(f"{lang}/calculator/index.html")
-        select = html.split('id="ship-country"')[1].split("</select>")[0]
-        options = re.findall(r'<option value="([A-Z]{2})">([^<]+)', select)
-        assert options[0] == ("JP", japan)
-        assert ("US", usa) in options
-        codes = [code for code, _ in options]
-        assert len(codes) == len(set(codes)) > 200
-        data = json_block(html, "calculator-data")
-        assert set(codes) == set(data["shipping"]["countries"])
+    assert destinations(built_site.page("ja/calculator/index.html")) == [
+        ("JP", "日本"), ("other", "日本国外")]
+    assert destinations(built_site.page("en/shipping-cost/index.html")) == [
+        ("JP", "Japan"), ("other", "Outside Japan")]
+
+
+# Money as the pages write it: 1,000円 and ¥1,000 (also inside the embedded JSON).
+MONEY = re.compile(r"[0-9][0-9,]*円|¥\s?[0-9][0-9,]*|[0-9][0-9,]*\s?(?:yen|JPY)", re.I)
+
+
+def test_no_page_shows_a_price_the_policy_file_does_not_publish(built_site: Site) -> None:
+    domestic = {"1,000円", "¥1,000"}
+    pages = sorted(built_site.out.rglob("*.html"))
+    assert len(pages) > 20
+    for page in pages:
+        text = page.read_text("utf-8")
+        shown = set(MONEY.findall(text))
+        assert shown <= domestic, (page, shown - domestic)
+        assert "約" not in "".join(re.findall(r"約[0-9,]+", text)), page
+        assert "estimate" not in text.lower(), page
+
+
+def test_a_published_rate_is_shown_as_a_rate_in_the_table_and_the_data(site: Site) -> None:
+    publish_overseas_rates(site, rest_of_world=4500)
+    assert site.build().code == 0
+    ja = site.page("ja/calculator/index.html")
+    table = ja.split('<table class="policy-table">')[1].split("</table>")[0]
+    for zone, fee in (("アジア", "2,000円"), ("北米", "3,000円"), ("ヨーロッパ", "3,500円"),
+                      ("その他の国・地域", "4,500円")):
+        row = next(row for row in table.split("<tr>") if zone in row)
+        assert fee in row and "約" not in row, row
+    english = site.page("en/calculator/index.html")
+    assert "¥3,000" in english and "about ¥" not in english
+    data = json_block(site.page("en/overseas-orders/index.html"), "calculator-data")
+    assert shipping_fee(data, "US")["fee"] == 3000 and shipping_fee(data, "BR")["fee"] == 4500
+
+
+def test_a_country_list_has_short_names_in_the_order_of_each_language(site: Site) -> None:
+    publish_overseas_rates(site)
+    assert site.build().code == 0
+    ja = destinations(site.page("ja/calculator/index.html"))
+    en = destinations(site.page("en/calculator/index.html"))
+    assert ja[0] == ("JP", "日本") and en[0] == ("JP", "Japan")
+    assert ja[-1] == ("other", "そのほかの国・地域")
+    assert en[-1] == ("other", "Another country or region")
+    names_ja = dict(ja)
+    # Short everyday names, no brackets: 香港, not 中華人民共和国香港特別行政区.
+    assert (names_ja["HK"], names_ja["MM"], names_ja["US"]) == ("香港", "ミャンマー", "アメリカ")
+    assert (dict(en)["HK"], dict(en)["MM"]) == ("Hong Kong", "Myanmar")
+    # Each zone in 五十音 order of the readings (かんこく, しんがぽーる, たいわん,
+    # ちゅうごく, ほんこん, みゃんまー) and alphabetical in English.
+    asia = ["KR", "TW", "HK", "CN", "MM", "SG"]
+    assert [code for code, _ in ja if code in asia] == ["KR", "SG", "TW", "CN", "HK", "MM"]
+    assert [code for code, _ in en if code in asia] == ["CN", "HK", "MM", "SG", "KR", "TW"]
+    europe = ["GB", "FR", "DE", "NO", "NL", "IS"]
+    # アイスランド, イギリス, オランダ, ドイツ, ノルウェー, フランス
+    assert [code for code, _ in ja if code in europe] == ["IS", "GB", "NL", "DE", "NO", "FR"]
+    assert [code for code, _ in en if code in europe] == ["FR", "DE", "IS", "NL", "NO", "GB"]
+    english = site.page("en/calculator/index.html")
+    assert 'value="US" data-in-sentence="the United States">United States<' in english
+    assert 'value="GB" data-in-sentence="the United Kingdom">United Kingdom<' in english
+    assert 'value="FR">France<' in english
 
 
 def test_the_browser_gets_every_calculator_string_translated(built_site: Site) -> None:
@@ -80,7 +136,9 @@ def test_the_browser_gets_every_calculator_string_translated(built_site: Site) -
     for message in used:
         translated = strings["strings"][message]
         forms_ = translated if isinstance(translated, list) else [translated]
-        assert all(f and f != message and re.search(r"[぀-ヿ一-鿿]", f) for f in forms_), message
+        # Japanese letters, or at least Japanese punctuation (%(date)s（%(weekday)s）)
+        assert all(f and f != message and re.search(r"[぀-ヿ一-鿿（）〜]", f)
+                   for f in forms_), message
     english = json_block(built_site.page("en/calculator/index.html"), "ui-strings")
     assert english["moneyDisplay"] == "symbol"
 
@@ -89,26 +147,33 @@ def test_without_javascript_the_page_shows_the_rules_as_tables_and_lists(built_s
     html = built_site.page("ja/calculator/index.html")
     assert "<noscript>" in html
     table = html.split('<table class="policy-table">')[1].split("</table>")[0]
-    assert "1,000円" in table and "約2,000円" in table and "その他の地域" in table
-    assert "3営業日以内" in html and "2〜3か月" in html and "10日以上" in html
+    assert "1,000円" in table and "お届け先によって異なります（ご注文手続きの際に表示されます）" in table
+    assert "3営業日以内" in html and "2〜3か月" in html
+    assert "商品が届いた日を含めて10日以内" in html and "例：商品が5月1日に届いた場合、お申し込みは5月10日までです。" in html
     english = built_site.page("en/calculator/index.html")
-    assert "about ¥3,000" in english and "3 business days" in english
+    assert "Depends on the destination; shown at checkout" in english
+    assert "3 business days" in english
+    assert "if it arrives on May 1, the last day to ask is May 10." in english
 
 
 def test_a_changed_fee_changes_the_text_the_table_and_the_calculator(site: Site) -> None:
-    site.replace("content/policies.yaml", "fee: 3000 ", "fee: 3300 ")
+    site.replace("content/policies.yaml", "fee: 1000 ", "fee: 1200 ")
     site.replace("content/policies.yaml", "window_days: 10", "window_days: 14")
     assert site.build().code == 0
     page = site.page("en/calculator/index.html")
-    assert "about ¥3,300" in page and "about ¥3,000" not in page
+    assert "¥1,200" in page and "¥1,000" not in page
     data = json_block(site.page("en/shipping-cost/index.html"), "calculator-data")
-    assert shipping_fee(data, "US")["fee"] == 3300
+    assert shipping_fee(data, "JP")["fee"] == 1200
     assert data["returns"]["window_days"] == 14
-    assert "14日以上" in site.page("ja/returns-and-exchanges/index.html")
-    assert "14日以上" in site.page("ja/calculator/index.html")
+    for page in ("ja/returns-and-exchanges/index.html", "ja/calculator/index.html"):
+        assert "商品が届いた日を含めて14日以内" in site.page(page)
+        assert "お申し込みは5月14日までです" in site.page(page)
+    assert json_block(site.page("ja/calculator/index.html"), "calculator-facts")[
+        "returnWindow"] == "14日"
 
 
 def test_policy_text_cannot_break_out_of_the_page(site: Site) -> None:
+    publish_overseas_rates(site)
     site.replace("content/policies.yaml", "en: Asia}", 'en: "Asia</script><script>alert(1)</script>"}')
     assert site.build().code == 0
     html = site.page("en/calculator/index.html")

@@ -69,9 +69,15 @@ FACTS = {
                          "Diners Club", "only pay by credit card"]),
     "delivery-time": (["3営業日", "2〜3か月", "まとめて発送", "メール"],
                       ["3 business days", "2–3 months", "together", "email"]),
-    "returns-and-exchanges": (["10日以上", "着用", "金属アレルギー", "同じデザイン・同じサイズ",
+    "returns-and-exchanges": (["商品が届いた日を含めて10日以内",
+                               "例：商品が5月1日に届いた場合、お申し込みは5月10日までです。",
+                               "ご注文番号を添えてsupport@milamore.exampleまでご連絡ください", "着用", "金属アレルギー", "同じデザイン・同じサイズ",
                                "ご注文の商品と異なる", "破損", "公式サイト以外"],
-                              ["10 days or more", "worn", "metal allergy", "same design in the same size",
+                              ["within 10 days of the item's arrival, counting the day it arrives "
+                               "as the first day",
+                               "if the item arrives on May 1, the last day to ask is May 10.",
+                               "write to us at support@milamore.example with your order number",
+                               "worn", "metal allergy", "same design in the same size",
                                "not the one you ordered", "damaged", "official Milamore website"]),
     "after-sales-service": (["サイズ直し", "修理", "クリーニング", "追跡番号"],
                             ["resizing", "repairs", "cleaning", "tracking number"]),
@@ -79,7 +85,10 @@ FACTS = {
     "gift-wrapping": (["ご注文番号", "ギフトラッピング"], ["order number", "gift-wrapped"]),
     "order-emails": (["迷惑メール", "ドメイン指定受信", "Gmail", "責任を負いかねます"],
                      ["spam", "Gmail", "responsib"]),
-    "overseas-orders": (["ご注文手続きの際に表示"], ["checkout"]),
+    "overseas-orders": (["ご注文手続きの際に表示", "クレジットカード決済のみ",
+                         "JCBまたはDiscoverをPayPal経由でお支払いいただく場合も、クレジットカード決済として承ります"],
+                        ["checkout", "only be paid by credit card",
+                         "Paying with JCB or Discover through PayPal counts as paying by credit card"]),
 }
 
 
@@ -159,8 +168,10 @@ def test_changing_a_fee_in_the_policy_file_changes_both_languages(site: Site) ->
 def test_changing_the_return_window_changes_both_languages(site: Site) -> None:
     site.replace("content/policies.yaml", "window_days: 10", "window_days: 14")
     assert site.build().code == 0
-    assert "14日以上" in visible_text(site.page("ja/returns-and-exchanges/index.html"))
-    assert "14 days or more" in visible_text(site.page("en/returns-and-exchanges/index.html"))
+    ja = visible_text(site.page("ja/returns-and-exchanges/index.html"))
+    assert "商品が届いた日を含めて14日以内" in ja and "お申し込みは5月14日までです" in ja
+    en = visible_text(site.page("en/returns-and-exchanges/index.html"))
+    assert "within 14 days of the item's arrival" in en and "the last day to ask is May 14" in en
 
 
 def test_the_repository_has_no_hand_written_values_left_in_sync_by_hand() -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import html as html_lib
 import json
 import re
-from urllib.parse import unquote
 
 from conftest import Site
 from test_real_content import visible_text
@@ -81,10 +80,3 @@ def test_faq_structured_data_matches_the_visible_answer(built_site: Site) -> Non
         answer = question["acceptedAnswer"]["text"]
         assert answer[:60] in visible_text(html)
         assert "Gmail" in answer
-
-
-def test_was_this_helpful_mails_the_shop_with_the_entry_in_the_subject(built_site: Site) -> None:
-    html = built_site.page("en/receipts/index.html")
-    title = html_lib.unescape(re.search(r"<h1>([^<]+)</h1>", html).group(1))
-    subjects = [unquote(s) for s in re.findall(r'href="mailto:[^"?]+\?subject=([^"]+)"', html)]
-    assert f"Helpful: {title}" in subjects and f"Not helpful: {title}" in subjects

@@ -14,6 +14,9 @@
 const DAY_MS = 86400000;
 const WEEKDAY_NAMES = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]; // getUTCDay() order
 const KINDS = ["in_stock", "made_to_order", "mixed"];
+// The destination "another country or region": any country outside Japan that the page
+// does not list by name (the shop publishes no rate for it, or one rate for all of them).
+export const OTHER_DESTINATION = "other";
 const GIFT_NOTE = "gift_exchange_same_design_and_size";
 const ISO_DATE = /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/;
 const COUNTRY_CODE = /^[A-Za-z]{2}$/;
@@ -98,8 +101,9 @@ function includesSorted(sortedItems, item) {
 
 // --- Shipping fee ------------------------------------------------------------------
 
-/** null for a known ISO 3166 alpha-2 code in any letter case, else the error result. */
+/** null for a known ISO 3166 alpha-2 code in any letter case or for "other", else the error. */
 function countryError(data, value) {
+  if (value === OTHER_DESTINATION) return null;
   if (typeof value !== "string" || !COUNTRY_CODE.test(value)) return { error: "invalid_country" };
   if (!includesSorted(data.shipping.countries, value.toUpperCase())) {
     return { error: "unknown_country" };
@@ -107,21 +111,28 @@ function countryError(data, value) {
   return null;
 }
 
-function fee(data, amount, exact, zone, country) {
-  return { fee: amount, currency: data.currency, exact, zone, country };
+function fee(data, amount, zone, country) {
+  return { fee: amount, currency: data.currency, zone, country, atCheckout: false };
 }
 
-/** Fee to one destination: {fee, currency, exact, zone, country} or {error}. */
+/**
+ * Fee to one destination: {fee, currency, zone, country, atCheckout} or {error}.
+ * Only a rate the shop has published is a fee; for any other destination fee is null
+ * and atCheckout is true: the cost is shown at checkout, never an invented estimate.
+ * countryCode is an ISO code or "other" (outside Japan, not listed by name).
+ */
 export function shippingFee(data, countryCode) {
   const error = countryError(data, countryCode);
   if (error) return error;
-  const code = countryCode.toUpperCase();
+  const code = countryCode === OTHER_DESTINATION ? countryCode : countryCode.toUpperCase();
   const { domestic, overseas } = data.shipping;
-  if (code === domestic.country) return fee(data, domestic.fee, true, "domestic", code);
-  const exact = !overseas.fees_are_estimates;
+  if (code === domestic.country) return fee(data, domestic.fee, "domestic", code);
   const zone = overseas.zones.find((item) => item.countries.includes(code));
-  if (zone) return fee(data, zone.fee, exact, zone.id, code);
-  return fee(data, overseas.rest_of_world.fee, exact, "rest_of_world", code);
+  if (zone) return fee(data, zone.fee, zone.id, code);
+  if (overseas.rest_of_world !== null) {
+    return fee(data, overseas.rest_of_world.fee, "rest_of_world", code);
+  }
+  return { fee: null, currency: data.currency, zone: null, country: code, atCheckout: true };
 }
 
 // --- Payment -----------------------------------------------------------------------
@@ -143,7 +154,8 @@ export function paymentOptions(data, request) {
   const { countryCode, cardBrand } = request !== null && typeof request === "object" ? request : {};
   const error = countryError(data, countryCode);
   if (error) return error;
-  const overseas = countryCode.toUpperCase() !== data.shipping.domestic.country;
+  const overseas = countryCode === OTHER_DESTINATION
+    || countryCode.toUpperCase() !== data.shipping.domestic.country;
   const noCard = cardBrand === undefined || cardBrand === null;
   return {
     method: noCard ? null : cardMethod(data.payment, cardBrand),
@@ -177,16 +189,23 @@ function outside(calendar) {
   return { error: "outside_calendar", first: calendar.first, last: calendar.last };
 }
 
-function madeToOrder(data, order, kind, last) {
+/** The month and its third (early / mid / late = 上旬 / 中旬 / 下旬), never an exact day. */
+function partOfMonth(days) {
+  const { year, month, day } = civil(days);
+  const part = day <= 10 ? "early" : day <= 20 ? "mid" : "late";
+  return { month: `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}`, part };
+}
+
+function madeToOrder(data, paid, kind, last) {
   const { made_to_order_months: months, calendar } = data.dispatch;
-  const earliest = addMonths(order, months.min);
-  const latest = addMonths(order, months.max);
+  const earliest = addMonths(paid, months.min);
+  const latest = addMonths(paid, months.max);
   if (earliest === null || latest === null || latest > last) return outside(calendar);
-  const result = { kind, earliest: formatIsoDate(earliest), latest: formatIsoDate(latest) };
+  const result = { kind, from: partOfMonth(earliest), to: partOfMonth(latest) };
   if (kind === "mixed") {
     result.shipsTogether = data.dispatch.mixed_orders_ship_together;
     if (!result.shipsTogether) {
-      const shipBy = nthBusinessDayAfter(data, order, last);
+      const shipBy = nthBusinessDayAfter(data, paid, last);
       if (shipBy === null) return outside(calendar);
       result.shipBy = formatIsoDate(shipBy);
     }
@@ -196,26 +215,28 @@ function madeToOrder(data, order, kind, last) {
 
 /**
  * When an order ships, for kind "in_stock", "made_to_order" or "mixed".
- * in_stock: {kind, shipBy}, the Nth business day strictly after the order date.
- * made_to_order: {kind, earliest, latest}, order date + min / max calendar months.
- * mixed: as made_to_order plus shipsTogether (everything ships once all is ready);
- * when the policy lets in-stock items go first, shipBy is given too.
+ * in_stock (date = order date): {kind, shipBy}, the Nth business day strictly after it.
+ * made_to_order and mixed (date = PAYMENT date: production starts after payment):
+ * {kind, from, to}, the approximate period in months as the shop states it, each end
+ * {month: "YYYY-MM", part: "early" | "mid" | "late"} = payment date + min / max months.
+ * mixed adds shipsTogether (everything ships once all is ready); when the policy lets
+ * in-stock items go first, shipBy is given too.
  * Errors: {error: "invalid_date"}, {error: "unknown_kind"},
  * {error: "outside_calendar", first, last}.
  */
-export function shipByDate(data, orderDate, kind) {
-  const order = parseIsoDate(orderDate);
-  if (order === null) return { error: "invalid_date" };
+export function shipByDate(data, date, kind) {
+  const start = parseIsoDate(date);
+  if (start === null) return { error: "invalid_date" };
   if (typeof kind !== "string" || !KINDS.includes(kind)) return { error: "unknown_kind" };
   const { calendar } = data.dispatch;
   const first = parseIsoDate(calendar.first);
   const last = parseIsoDate(calendar.last);
-  if (order < first || order > last) return outside(calendar);
+  if (start < first || start > last) return outside(calendar);
   if (kind === "in_stock") {
-    const shipBy = nthBusinessDayAfter(data, order, last);
+    const shipBy = nthBusinessDayAfter(data, start, last);
     return shipBy === null ? outside(calendar) : { kind, shipBy: formatIsoDate(shipBy) };
   }
-  return madeToOrder(data, order, kind, last);
+  return madeToOrder(data, start, kind, last);
 }
 
 // --- Returns -----------------------------------------------------------------------
