@@ -70,7 +70,8 @@ def test_with_no_published_rates_the_destination_is_japan_or_another_country(
 
 
 # Money as the pages write it: 1,000円 and ¥1,000 (also inside the embedded JSON).
-MONEY = re.compile(r"[0-9][0-9,]*円|¥\s?[0-9][0-9,]*|[0-9][0-9,]*\s?(?:yen|JPY)", re.I)
+AMOUNT = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)"
+MONEY = re.compile(rf"{AMOUNT}\s?円|¥\s?{AMOUNT}|{AMOUNT}\s?(?:yen|JPY)", re.I)
 
 
 def test_no_page_shows_a_price_the_policy_file_does_not_publish(built_site: Site) -> None:

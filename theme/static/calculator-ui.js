@@ -39,10 +39,12 @@ function utcDate(year, month, day) {
 function longDate(iso) {
   const [year, month, day] = iso.split("-").map(Number);
   const date = utcDate(year, month, day);
-  const weekday = new Intl.DateTimeFormat(lang, { weekday: "short", timeZone: "UTC" }).format(date);
-  return fill(gettext("%(date)s (%(weekday)s)"), {
+  const weekday = (width) => new Intl.DateTimeFormat(lang, { weekday: width, timeZone: "UTC" }).format(date);
+  // The translation picks the weekday it writes: Japanese 「2026年12月30日（水）」.
+  return fill(gettext("%(long_weekday)s, %(date)s"), {
     date: new Intl.DateTimeFormat(lang, { dateStyle: "long", timeZone: "UTC" }).format(date),
-    weekday,
+    long_weekday: weekday("long"),
+    short_weekday: weekday("short"),
   });
 }
 
