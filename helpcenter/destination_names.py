@@ -35,7 +35,8 @@ _READINGS = {
     "日本": "にほん", "北朝鮮": "きたちょうせん", "南アフリカ": "みなみあふりか",
     "中央アフリカ共和国": "ちゅうおうあふりかきょうわこく", "赤道ギニア": "せきどうぎにあ",
     "東ティモール": "ひがしてぃもーる", "南スーダン": "みなみすーだん",
-    "北マケドニア": "きたまけどにあ", "西サハラ": "にしさはら", "米領サモア": "べいりょうさもあ",
+    "北マケドニア": "きたまけどにあ", "北マリアナ諸島": "きたまりあなしょとう",
+    "西サハラ": "にしさはら", "米領サモア": "べいりょうさもあ",
     "仏領ギアナ": "ふつりょうぎあな", "仏領ポリネシア": "ふつりょうぽりねしあ",
     "英領ヴァージン諸島": "えいりょうゔぁーじんしょとう",
     "米領ヴァージン諸島": "べいりょうゔぁーじんしょとう",
@@ -56,7 +57,8 @@ def name_in_sentence(code: str, lang: str) -> str:
 def sort_key(name: str, lang: str) -> tuple[str, str]:
     """Order of a list of names: 五十音 of the reading in Japanese, alphabetical otherwise."""
     if lang != "ja":
-        return (unicodedata.normalize("NFKD", name).casefold(), name)
+        letters = unicodedata.normalize("NFKD", name)
+        return ("".join(c for c in letters if not unicodedata.combining(c)).casefold(), name)
     return (_hiragana(unicodedata.normalize("NFKC", reading(name))), name)
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from babel import Locale
-from babel.dates import format_date, format_skeleton
+from babel.dates import format_date, format_skeleton, get_day_names
 from babel.lists import format_list
 from babel.numbers import format_currency
 from babel.support import Translations
@@ -69,6 +69,12 @@ class Formatter:
 
     def _month_day(self, day: dt.date) -> str:
         return format_skeleton("MMMMd", day, locale=self.locale)
+
+    def weekdays(self, codes: Iterable[str]) -> str:
+        """Weekday codes of the policy file (mon, tue, …) as names, in week order."""
+        names = get_day_names("wide", locale=self.locale)
+        order = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+        return self.and_list([names[order.index(code)] for code in sorted(codes, key=order.index)])
 
     def and_list(self, items: Iterable[Any]) -> str:
         return format_list([_name(item) for item in items], "standard", locale=self.locale)

@@ -228,8 +228,8 @@ class _LanguageRenderer:
         html = self._page(result, "calculator.html", url, alternates,
                           tools=["shipping", "dispatch", "returns"],
                           description=self.formatter.translations.gettext(
-                              "Shipping cost to your country, the date your order ships, and "
-                              "the last day to request a return or exchange."))
+                              "The shipping cost, when your order ships, and the last day to "
+                              "ask for a return or exchange."))
         if html is not None:
             result.pages.append(Page(f"{self.lang}/calculator/index.html", html, self.lang,
                                      alternates=tuple(alternates)))

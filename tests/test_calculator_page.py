@@ -198,3 +198,23 @@ def test_the_build_warns_when_the_calculators_calendar_is_about_to_run_out(site:
     assert re.search(rf"^content/policies\.yaml:\d+: warning: the calculator's calendar "
                      rf"ends on {this_year}-12-31, less than a year from today",
                      result.stdout + result.stderr, re.M)
+
+
+def test_closures_and_working_days_are_mentioned_only_as_the_policy_file_gives_them(
+        site: Site) -> None:
+    assert site.build().code == 0
+    for page, absent in (("ja/calculator/index.html", "休業日"),
+                         ("en/calculator/index.html", "the shop is closed")):
+        assert absent not in site.page(page)
+    assert "営業日は月曜日から金曜日です（祝日を除きます）。" in site.page("ja/calculator/index.html")
+    site.replace("content/policies.yaml", "shop_closures: []",
+                 "shop_closures:\n        - {from: 2026-12-29, to: 2027-01-04}")
+    site.replace("content/policies.yaml", "weekdays: [mon, tue, wed, thu, fri]",
+                 "weekdays: [sat, mon, tue, wed, thu, fri]")
+    result = site.build()
+    assert result.code == 0, result.stderr
+    assert ("営業日は月曜日、火曜日、水曜日、木曜日、金曜日、土曜日です（祝日と当店の休業日を除きます）。"
+            in site.page("ja/calculator/index.html"))
+    assert ("Business days are Monday, Tuesday, Wednesday, Thursday, Friday, and Saturday, "
+            "except Japanese national holidays and days the shop is closed."
+            in site.page("en/calculator/index.html"))

@@ -90,7 +90,7 @@ def test_return_window_counts_from_the_arrival_date_in_japan(open_page, root_sit
     first, second, how = sentences(page, "returns")
     assert first == ("返品・交換は2026年4月30日（木）までお申し込みいただけます"
                      "（商品が届いた日を含めて10日以内）。")
-    assert second == "本日が最終日です。"
+    assert second == "本日がお申し込みの最終日です。"
     assert how == "お申し込みの際は、ご注文番号を添えてsupport@milamore.exampleまでご連絡ください。"
 
     too_late = (today - dt.timedelta(days=window)).isoformat()

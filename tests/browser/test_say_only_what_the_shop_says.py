@@ -249,14 +249,14 @@ MADE_TO_ORDER = [
 def test_made_to_order_counts_from_the_payment_date_in_months(
         open_page, root_site, kind: str, paid: str, ja_paid: str, ja_period: str, en_paid: str,
         en_period: str) -> None:
-    labels = {"ja": ("受注生産の商品", "両方を同時に注文", "お支払い日（日本時間）", "ご注文日（日本時間）"),
+    labels = {"ja": ("受注生産の商品", "在庫のある商品と受注生産の商品の両方", "お支払い日（日本時間）", "ご注文日（日本時間）"),
               "en": ("Made-to-order items", "Both in one order", "Payment date (date in Japan)",
                      "Order date (date in Japan)")}
     for lang in ("ja", "en"):
         made, mixed, payment_label, order_label = labels[lang]
         visit = visit_at(open_page, root_site, f"{lang}/calculator/", lang)
         page = visit.page
-        page.get_by_label(made if kind == "made_to_order" else mixed).check()
+        page.get_by_label(made if kind == "made_to_order" else mixed, exact=True).check()
         assert page.get_by_label(payment_label).is_visible()      # it asks for the payment date
         assert not page.get_by_label(order_label).is_visible()
         page.get_by_label(payment_label).fill(paid)
@@ -321,8 +321,8 @@ WINDOW = [("2026-05-01", "2026-05-09", 2), ("2026-12-28", "2027-01-06", 1),
 def test_days_left_count_today_as_the_faq_counts_the_arrival_day(
         open_page, root_site, arrival: str, today: str, left: int) -> None:
     for lang, last_day_text, left_text in (
-            ("ja", "本日が最終日です。", f"本日を含めて、あと{left}日です。"),
-            ("en", "Today is the last day.", f"That is {left} days from today, today included.")):
+            ("ja", "本日がお申し込みの最終日です。", f"本日を含めて、あと{left}日です。"),
+            ("en", "Today is the last day to ask.", f"That is {left} days from today, today included.")):
         visit = visit_at(open_page, root_site, f"{lang}/calculator/", lang,
                          now=f"{today}T23:59:00+09:00", zone="Pacific/Kiritimati")
         page = visit.page

@@ -213,7 +213,7 @@ function returnsAnswer(form) {
     invalid_date: [gettext("Please enter a valid date.")],
     refused_reason: [gettext("Sorry, we can't accept a return or exchange in this case.")],
     unknown_reason: [gettext("Please choose what applies.")],
-    not_arrived_yet: [gettext("That date is after today in Japan. Please enter the date the item arrived.")],
+    not_arrived_yet: [gettext("That date is after today (in Japan). Please enter the date the item arrived.")],
     window_passed: [paragraph(gettext("Sorry, the last day to ask for a return or exchange was %(date)s (within %(days)s of arrival, counting the day it arrived as the first)."), values)],
   }[answer.code];
   if (refused) return show(form, refused, answer.code === "invalid_date" ? "error" : "warning");
@@ -221,7 +221,7 @@ function returnsAnswer(form) {
   const accepted = [
     paragraph(gettext("You can ask for a return or exchange until %(date)s (within %(days)s of arrival, counting the day it arrived as the first)."), values),
     daysLeft === 1
-      ? gettext("Today is the last day.")
+      ? gettext("Today is the last day to ask.")
       : paragraph(ngettext("That is %(count)d day from today, today included.", "That is %(count)d days from today, today included.", daysLeft), { count: daysLeft }),
     howToAsk,
   ];
