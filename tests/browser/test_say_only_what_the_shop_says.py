@@ -341,7 +341,7 @@ def test_a_late_or_refused_request_says_so_in_one_register(open_page, root_site)
     assert sentences(page, "returns") == [
         "申し訳ございませんが、返品・交換のお申し込み期限は2026年5月10日（日）でした（商品が届いた日を含めて10日以内）。"]
     for label in ("一度でも着用された場合", "お届け後に破損・加工された場合",
-                  "Milamore公式サイト以外でお買い求めいただいた場合",
+                  "Milamore公式サイト以外でお買い上げいただいた場合",
                   "金属アレルギーなど、お客様のご都合による場合", "商品画像と実物にわずかな違いがある場合"):
         page.get_by_label(label).check()
         page.get_by_role("button", name=CHECK_RETURN["ja"]).click()
