@@ -51,7 +51,11 @@ POLICY_SCHEMAS: dict[str, Spec] = {
         "overseas": Record({
             "zones": ListOf(_ZONE, min_items=0, unique_key="id"),
             "rest_of_world": Record({"name": Localized(), "fee": Integer(unit=" (yen)")}),
-        }, frozenset({"zones", "rest_of_world"})),
+        }, frozenset({"zones", "rest_of_world"}), retired=(
+            ("fees_are_estimates", "customers read any overseas fee as the shop's price, so "
+             "only rates the shop publishes are given",
+             "delete the line; keep a zone only if its fee is a published rate, otherwise "
+             "write 'zones: []' and the help center says checkout shows the cost"),)),
     }),
     "payment": Record({
         "credit_card": Flag(),

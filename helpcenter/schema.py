@@ -209,14 +209,20 @@ class Record(Spec):
 
     fields: dict[str, Spec]
     optional: frozenset[str] = frozenset()
+    retired: tuple[tuple[str, str, str], ...] = ()
+    """Settings that no longer exist: (key, why, how to fix), said instead of 'unknown'."""
 
     def check(self, value: Any, key_path: KeyPath, ctx: Check) -> Any:
         if not isinstance(value, dict):
             ctx.fail(key_path, f"{where(key_path)} must be a group of named values, "
                      f"not {describe(value)}", "indent the values under it")
             return value
+        retired = {key: (why, fix) for key, why, fix in self.retired}
         for key in value:
-            if key not in self.fields:
+            if key in retired:
+                ctx.fail((*key_path, key), f"'{key}' is no longer a setting: {retired[key][0]}",
+                         retired[key][1])
+            elif key not in self.fields:
                 ctx.fail((*key_path, key), f"unknown setting '{key}' in {where(key_path)}",
                          did_you_mean(str(key), self.fields))
         for key, spec in self.fields.items():

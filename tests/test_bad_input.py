@@ -123,7 +123,8 @@ def overseas_fees_as_estimates(site: Site):
     # Estimates are gone for good: a rate is published or the cost is shown at checkout.
     _policies(site, "      zones: []\n", "      fees_are_estimates: true\n      zones: []\n")
     return [(P, line_of(site, P, "fees_are_estimates"),
-             "unknown setting 'fees_are_estimates' in policies.shipping.overseas")]
+             "'fees_are_estimates' is no longer a setting: customers read any overseas fee "
+             "as the shop's price")]
 
 
 def invalid_closure_date(site: Site):

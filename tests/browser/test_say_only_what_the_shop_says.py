@@ -254,7 +254,8 @@ def test_made_to_order_counts_from_the_payment_date_in_months(
                      "Order date (date in Japan)")}
     for lang in ("ja", "en"):
         made, mixed, payment_label, order_label = labels[lang]
-        visit = visit_at(open_page, root_site, f"{lang}/calculator/", lang)
+        visit = visit_at(open_page, root_site, f"{lang}/calculator/", lang,
+                         now=f"{paid}T18:00:00+09:00")
         page = visit.page
         page.get_by_label(made if kind == "made_to_order" else mixed, exact=True).check()
         assert page.get_by_label(payment_label).is_visible()      # it asks for the payment date
@@ -273,6 +274,35 @@ def test_made_to_order_counts_from_the_payment_date_in_months(
         assert len(answer) == (3 if kind == "mixed" else 2)
         # The period names no day and no weekday: only the payment date has one.
         assert len(re.findall(r"[（(][月火水木金土日][）)]|day,", " ".join(answer))) == 1
+        assert visit.problems() == []
+
+
+@pytest.mark.parametrize(("today", "paid", "ja", "en"), [
+    ("2026-12-25", "2026-05-15",
+     "2026年5月15日（金）にお支払いの場合、通常は2026年7月中旬〜8月中旬ごろに発送しております。",
+     "If you paid on Friday, May 15, 2026, your order would usually have shipped around "
+     "mid-July to mid-August 2026."),
+    ("2027-03-01", "2026-10-31",
+     "2026年10月31日（土）にお支払いの場合、通常は2026年12月下旬〜2027年1月下旬ごろに発送しております。",
+     "If you paid on Saturday, October 31, 2026, your order would usually have shipped around "
+     "late December 2026 to late January 2027."),
+])
+def test_a_made_to_order_period_that_has_ended_is_in_the_past_tense_with_the_contact_link(
+        open_page, root_site, today: str, paid: str, ja: str, en: str) -> None:
+    for lang, first, made in (("ja", ja, "受注生産の商品"), ("en", en, "Made-to-order items")):
+        visit = visit_at(open_page, root_site, f"{lang}/delivery-time/", lang,
+                         now=f"{today}T09:00:00+09:00")
+        page = visit.page
+        page.get_by_label(made, exact=True).check()
+        page.locator("#payment-date").fill(paid)
+        page.get_by_role("button", name=DISPATCH[lang]).click()
+        answer = sentences(page, "dispatch")
+        assert answer[0] == first
+        assert answer[1] == {
+            "ja": "まだ発送されていない場合は、ご注文番号を添えてsupport@milamore.exampleまでお問い合わせください。",
+            "en": "If it has not shipped yet, please contact us at support@milamore.example with "
+                  "your order number."}[lang]
+        assert mail_links(page, "dispatch") == ["mailto:support@milamore.example"]
         assert visit.problems() == []
 
 

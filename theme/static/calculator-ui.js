@@ -167,12 +167,12 @@ function inStockAnswer(form, result, orderDate) {
 }
 
 function madeToOrderAnswer(form, result, paymentDate, kind) {
-  const paragraphs = [
-    paragraph(gettext("If you paid on %(date)s, your order should ship %(period)s."), {
-      date: longDate(paymentDate),
-      period: period(result.from, result.to),
-    }),
-  ];
+  const values = { date: longDate(paymentDate), period: period(result.from, result.to) };
+  const thisMonth = todayInShopTimeZone(new Date(), data.timezone).slice(0, 7);
+  const paragraphs = result.to.month < thisMonth
+    ? [paragraph(gettext("If you paid on %(date)s, your order would usually have shipped %(period)s."), values),
+      paragraph(gettext("If it has not shipped yet, please contact us at %(contact)s with your order number."), { contact: contactLink() })]
+    : [paragraph(gettext("If you paid on %(date)s, your order should ship %(period)s."), values)];
   if (kind === "mixed" && result.shipsTogether) {
     paragraphs.push(gettext("Everything in the order ships together once all items are ready."));
   }
