@@ -8,6 +8,7 @@ then write.
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -278,7 +279,25 @@ def render_template(env: Environment, config: SiteConfig, result: RenderResult, 
                                        getattr(error, "lineno", 0) or 0,
                                        f"theme template error: {error}",
                                        "fix the template; see the Jinja2 documentation"))
-        return None
+    except (ArithmeticError, LookupError, TypeError, ValueError) as error:
+        # e.g. a translation whose %(name)s does not match the template's: the catalog
+        # check names the msgstr; this names the template line that used it.
+        path, line = _template_frame(error, config, template)
+        result.problems.append(Problem(path, line, f"theme template error: this line cannot "
+                                       f"be rendered ({type(error).__name__}: {error})",
+                                       "check the texts it uses in locales/ and its values"))
+    return None
+
+
+def _template_frame(error: BaseException, config: SiteConfig, template: str) -> tuple[str, int]:
+    """The innermost theme template line in an error's traceback."""
+    templates = (config.root / "theme" / "templates").resolve()
+    found = (display_path(templates / template, config.root), 0)
+    for frame, line in traceback.walk_tb(error.__traceback__):
+        filename = Path(frame.f_code.co_filename)
+        if filename.suffix == ".html" and filename.resolve().is_relative_to(templates):
+            found = (display_path(filename, config.root), line)
+    return found
 
 
 def _render_bilingual_pages(config: SiteConfig, translations: dict[str, Translations],
