@@ -31,6 +31,7 @@ from .history import last_changed
 from .markdown_body import content_environment, first_paragraph, plain_text, render_body
 from .policy import PolicyData, localize
 from .problems import Problem, display_path
+from .sanitize import policy_text_problems
 from .template_cache import TEMPLATES
 from .translation_status import stale_pages
 
@@ -90,7 +91,7 @@ def render_site(config: SiteConfig, policies: PolicyData, entries: list[Entry],
                 only: Collection[tuple[str, str]] | None = None) -> RenderResult:
     """Every page; with `only` (the live preview), only those (lang, slug) entry pages
     and the pages that are not entry pages."""
-    result = RenderResult()
+    result = RenderResult(problems=policy_text_problems(policies))
     urls = Urls(config)
     by_slug = _translations_by_slug(entries)
     stale = stale_pages(config, entries)

@@ -15,12 +15,17 @@ attributes), so that anything the named rules miss still stops the build.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
 
+import markdown
 import nh3
+
+from .policy import PolicyData
+from .problems import Problem
 
 HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 TAGS = frozenset({"p", "br", "hr", "ul", "ol", "li", "blockquote", "em", "strong", "code",
@@ -74,6 +79,40 @@ def findings(html: str) -> list[Finding]:
 
 def changes_anything(html: str) -> bool:
     return _tokens(html) != _tokens(clean(html))
+
+
+_HTML_TAG = re.compile(r"<[a-zA-Z/!?]")
+
+
+def policy_text_problems(policies: PolicyData) -> list[Problem]:
+    """Texts in policies.yaml (names, labels) are plain text: placeholders put them into
+    answers, where Markdown and HTML in them would become markup."""
+    problems = []
+    for key_path, text in _texts(policies.policies, ("policies",)):
+        refused = findings(markdown.markdown(text))
+        if refused or _HTML_TAG.search(text):
+            what = refused[0].what if refused else "it contains HTML"
+            problems.append(Problem(policies.path, policies.lines.line(key_path),
+                                    f"{'.'.join(map(str, key_path))} must be plain text, "
+                                    f"but {what}", "write the text only, without HTML or "
+                                    "links; answers can link to pages themselves"))
+    return problems
+
+
+def _texts(value: Any, key_path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
+    if isinstance(value, str):
+        yield key_path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts(item, (*key_path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _texts(item, (*key_path, index))
+
+
+def markup_of(html: str) -> Counter[tuple[Any, ...]]:
+    """The tags of an HTML text with their attributes, in any order, without its text."""
+    return Counter(token for token in _tokens(html) if token[0] != "text")
 
 
 def _allowed_value(tag: str, attribute: str, value: str) -> str | None:
