@@ -234,8 +234,10 @@ def _i18n(root: Path, args: argparse.Namespace, reporter: Reporter) -> int:
         path, count = catalogs.extract_template(config)
         reporter.info(f"wrote {path.relative_to(root)} ({count} UI texts)")
         return 0
-    for path in catalogs.update_catalogs(config):
+    written, notes = catalogs.update_catalogs(config)
+    for path in written:
         reporter.info(f"updated {path.relative_to(root)}")
+    reporter.problems(notes)
     reporter.info("Translate the new or empty msgstr entries, then run: python build.py check")
     return 0
 
@@ -264,6 +266,7 @@ def _report_failure(reporter: Reporter, problems: list[Problem], command: str,
     reporter.problems(problems)
     count = len(problems) or warnings
     noun = ("warning" if warnings else "problem") + ("" if count == 1 else "s")
-    tail = " The published site was not changed." if command == "build" else ""
+    tail = {"build": " The published site was not changed.",
+            "i18n": " No catalog was changed."}.get(command, "")
     print(f"\n{command} failed: {count} {noun}.{tail}", file=reporter.err)
     return 1
