@@ -8,6 +8,7 @@ tree, so that every typo in a file is reported at once with its line.
 
 from __future__ import annotations
 
+import html
 import re
 import traceback
 from collections.abc import Mapping
@@ -177,14 +178,20 @@ def _markdown_to_html(text: str, entry: Entry,
 
 def _unsafe(entry: Entry, found: Finding) -> Problem:
     """Markup the allow-list refuses, at the first body line that holds it."""
-    needle = found.needle.casefold()
+    needle = _comparable(found.needle)
     offset = next((i for i, line in enumerate(entry.body.split("\n"))
-                   if needle and needle in line.casefold()), None)
+                   if needle and needle in _comparable(line)), None)
     where = "" if offset is not None else " (it may come from a placeholder's value)"
     return Problem(entry.path, entry.body_line + (offset or 0), found.what + where,
                    f"{found.fix}; answers may use Markdown: headings, lists, tables, links, "
                    "emphasis, code and images from this site, see 'What editors may write' "
                    "in README.md")
+
+
+def _comparable(text: str) -> str:
+    """Source and HTML alike: character references decoded, no spaces or control
+    characters (`java&#x09;script:` is `javascript:` to a browser), any case."""
+    return re.sub(r"[\x00-\x20\x7f]", "", html.unescape(text)).casefold()
 
 
 def plain_text(html: str) -> str:
