@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from typing import Any
 
@@ -148,8 +148,14 @@ class _Collector(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.found: list[Finding] = []
+        self.heading: int | None = None   # the finding of an <h1> still without its text
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "h1":  # its text, once read, is what to look for in the source
+            self.heading = len(self.found)
+            self.found.append(Finding("a top-level heading (# …) is not allowed: the question "
+                                      "is the page's only one", "<h1", "write ## for a heading"))
+            return
         if tag not in TAGS:
             self.found.append(Finding(f"the HTML element <{tag}> is not allowed", f"<{tag}"))
             return
@@ -158,6 +164,11 @@ class _Collector(HTMLParser):
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
+
+    def handle_data(self, data: str) -> None:
+        if self.heading is not None and data.strip():
+            self.found[self.heading] = replace(self.found[self.heading], needle=data.strip())
+            self.heading = None
 
     def handle_comment(self, data: str) -> None:
         self.found.append(Finding("an HTML comment <!-- … --> would be removed from the page",

@@ -74,6 +74,12 @@ def attribute_list_rewriting_a_link(site: Site) -> Expected:
     return [(EN_SHIP, line, "a 'vbscript:' link is not allowed")]
 
 
+def top_level_heading(site: Site) -> Expected:
+    line = with_paragraph(site, "# 返品について", JA_RECEIPTS)
+    return [(JA_RECEIPTS, line, "a top-level heading (# …) is not allowed: the question is "
+             "the page's only one (write ## for a heading")]
+
+
 def pasted_iframe(site: Site) -> Expected:
     line = with_paragraph(site, '<iframe src="https://example.org/map"></iframe>')
     return [(EN_SHIP, line, "the HTML element <iframe> is not allowed")]
@@ -176,7 +182,8 @@ def quote_that_ends_an_attribute(site: Site) -> Expected:
 ADDRESS = "Still need help? Write to us at %(address)s."
 
 CASES = [script_element, event_handler, javascript_link, inline_style, attribute_list_handler,
-         attribute_list_on_a_heading, attribute_list_rewriting_a_link, pasted_iframe,
+         attribute_list_on_a_heading, attribute_list_rewriting_a_link, top_level_heading,
+         pasted_iframe,
          image_from_another_site, data_link, hidden_tab_in_a_scheme, svg_with_onload,
          html_comment, form_and_input, script_in_a_label, handler_in_a_label,
          link_in_a_card_name, bold_in_a_zone_name, script_in_a_translation,
