@@ -67,10 +67,35 @@ def render_body(entry: Entry, env: SandboxedEnvironment,
     try:
         text = template.render()
     except Exception as error:  # content is the editor's: any failure is theirs to fix
-        what, fix = _runtime_problem(error)
-        return None, [Problem(entry.path, _error_line(entry, error),
-                              f"a placeholder cannot be filled in: {what}", fix)]
+        first = _failed(entry, error)
+        return None, sorted({first, *_each_failing_placeholder(entry, env)})
     return _markdown_to_html(text, entry, entry_urls)
+
+
+def _failed(entry: Entry, error: Exception) -> Problem:
+    what, fix = _runtime_problem(error)
+    return Problem(entry.path, _error_line(entry, error),
+                   f"a placeholder cannot be filled in: {what}", fix)
+
+
+def _each_failing_placeholder(entry: Entry, env: SandboxedEnvironment) -> list[Problem]:
+    """Rendering stops at the first failing placeholder; to report every one at once,
+    each `{{ … }}` that uses only the site's values is rendered again on its own."""
+    problems = []
+    for output in env.parse(entry.body).find_all(nodes.Output):
+        for expression in output.nodes:
+            if isinstance(expression, nodes.TemplateData) or any(
+                    name.name not in env.globals for name in expression.find_all(nodes.Name)):
+                continue  # text, or a placeholder inside a loop: covered by the full render
+            alone = nodes.Template([nodes.Output([expression], lineno=expression.lineno)],
+                                   lineno=1)
+            alone.set_environment(env)
+            code = env.compile(alone, name=entry.path, filename=entry.path)
+            try:
+                env.template_class.from_code(env, code, env.make_globals(None)).render()
+            except Exception as error:  # as above
+                problems.append(_failed(entry, error))
+    return problems
 
 
 def _syntax_problem(error: TemplateSyntaxError, env: SandboxedEnvironment) -> tuple[str, str]:

@@ -143,12 +143,22 @@ def second_mistake_in_a_loop(site: Site) -> Expected:
              "the money filter needs an amount, but was given the text 'Visa'")]
 
 
+def three_failing_placeholders_at_once(site: Site) -> Expected:
+    """Rendering stops at the first failure; the editor still learns of all three."""
+    first = with_placeholder(site, "{{ policy.returns.window_days / 0 }}")
+    second = with_placeholder(site, "{{ policy.dispatch | business_days }}")
+    third = with_placeholder(site, "{{ policy.shipping.domestic.fee | money(1) }}")
+    return [(EN_SHIP, first, "it divides by zero"),
+            (EN_SHIP, second, "the business_days filter needs a whole number of days"),
+            (EN_SHIP, third, "the money filter was given the number 1 as the currency")]
+
+
 CASES = [money_of_a_group, days_of_a_group, list_filter_of_a_group, list_filter_of_a_number,
          money_of_text, date_of_an_impossible_date, month_range_of_a_number,
          business_days_of_yes, unknown_currency, setting_for_a_filter_without_settings,
          unknown_date_style, unknown_keyword_setting, misspelt_filter, division_by_zero,
          division_by_zero_of_a_policy_value, text_plus_number, item_beyond_the_end_of_a_list,
-         reaching_into_python, second_mistake_in_a_loop]
+         reaching_into_python, second_mistake_in_a_loop, three_failing_placeholders_at_once]
 
 
 @pytest.fixture(scope="module")
