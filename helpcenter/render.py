@@ -26,7 +26,7 @@ from .calculator_page import browser_strings, destination_groups, json_script, t
 from .catalogs import script_messages
 from .config import SiteConfig
 from .content import Entry
-from .formatting import Formatter, mailto_link
+from .formatting import FilterInputError, Formatter, mailto_link
 from .history import last_changed
 from .markdown_body import content_environment, first_paragraph, plain_text, render_body
 from .policy import PolicyData, localize
@@ -284,9 +284,11 @@ def render_template(env: Environment, config: SiteConfig, result: RenderResult, 
         # e.g. a translation whose %(name)s does not match the template's: the catalog
         # check names the msgstr; this names the template line that used it.
         path, line = _template_frame(error, config, template)
-        result.problems.append(Problem(path, line, f"theme template error: this line cannot "
-                                       f"be rendered ({type(error).__name__}: {error})",
-                                       "check the texts it uses in locales/ and its values"))
+        what, fix = ((error.message, error.fix) if isinstance(error, FilterInputError) else
+                     (f"{type(error).__name__}: {error}",
+                      "check the texts it uses in locales/ and its values"))
+        result.problems.append(Problem(path, line, "theme template error: this line cannot "
+                                       f"be rendered: {what}", fix))
     return None
 
 

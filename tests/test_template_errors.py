@@ -153,12 +153,29 @@ def three_failing_placeholders_at_once(site: Site) -> Expected:
             (EN_SHIP, third, "the money filter was given the number 1 as the currency")]
 
 
+def theme_template_given_a_group(site: Site) -> Expected:
+    template = "theme/templates/calculator.html"
+    site.replace(template, "fmt.money(policy.shipping.domestic.fee)",
+                 "fmt.money(policy.shipping.domestic)")
+    return [(template, line_of(site, template, "fmt.money(policy.shipping.domestic)"),
+             "theme template error: this line cannot be rendered: the money filter needs an "
+             "amount")]
+
+
+def theme_template_dividing_by_zero(site: Site) -> Expected:
+    template = "theme/templates/home.html"
+    site.replace(template, "{% endfor %}\n{% endblock %}",
+                 "{% endfor %}\n<p>{{ 1 // 0 }}</p>\n{% endblock %}")
+    return [(template, line_of(site, template, "1 // 0"), "ZeroDivisionError")]
+
+
 CASES = [money_of_a_group, days_of_a_group, list_filter_of_a_group, list_filter_of_a_number,
          money_of_text, date_of_an_impossible_date, month_range_of_a_number,
          business_days_of_yes, unknown_currency, setting_for_a_filter_without_settings,
          unknown_date_style, unknown_keyword_setting, misspelt_filter, division_by_zero,
          division_by_zero_of_a_policy_value, text_plus_number, item_beyond_the_end_of_a_list,
-         reaching_into_python, second_mistake_in_a_loop, three_failing_placeholders_at_once]
+         reaching_into_python, second_mistake_in_a_loop, three_failing_placeholders_at_once,
+         theme_template_given_a_group, theme_template_dividing_by_zero]
 
 
 @pytest.fixture(scope="module")
