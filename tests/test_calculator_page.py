@@ -110,10 +110,15 @@ def test_a_changed_fee_changes_the_text_the_table_and_the_calculator(site: Site)
 
 def test_policy_text_cannot_break_out_of_the_page(site: Site) -> None:
     site.replace("content/policies.yaml", "en: Asia}", 'en: "Asia</script><script>alert(1)</script>"}')
+    refused = site.build()
+    assert refused.code == 1  # markup in a policy text is an error (tests/test_sanitize.py)
+    assert "policies.shipping.overseas.zones.0.name.en must be plain text" in refused.stderr
+
+    site.replace("content/policies.yaml", 'en: "Asia</script><script>alert(1)</script>"}',
+                 """en: 'Asia "East" & <3'}""")  # plain text that HTML and JSON must escape
     assert site.build().code == 0
     html = site.page("en/calculator/index.html")
-    assert "<script>alert(1)" not in html
-    assert '<optgroup label="Asia&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;">' in html
+    assert '<optgroup label="Asia &#34;East&#34; &amp; &lt;3">' in html
     json_block(html, "calculator-data")  # still one whole JSON block
 
 
