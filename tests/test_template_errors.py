@@ -19,6 +19,9 @@ from test_bad_input import line_of
 from test_bad_input import (
     test_a_mistake_is_reported_and_the_last_good_site_survives as expect_reported,
 )
+from test_catalog_safety import JA as JA_PO
+from test_catalog_safety import set_msgstr
+from test_serve import start_preview, stop_preview
 
 from helpcenter.preview import PreviewBuilder
 from helpcenter.preview_loop import PreviewState
@@ -227,3 +230,29 @@ def test_the_preview_overlay_names_the_file_and_line(
     assert shown.startswith(f"{path}:{line}: ") and words in shown, shown
     assert "internal error" not in shown and "bug in the generator" not in shown
     assert state.files == good  # the overlay sits over the last good preview
+
+
+def test_the_running_preview_reports_each_mistake_and_recovers(site: Site) -> None:
+    """`build.py serve` for real: the overlay's status names the file and line of a failing
+    placeholder, a translation that drops a placeholder and unsafe markup, in turn, and
+    the preview builds again once each is fixed."""
+    running = start_preview(site)
+    try:
+        running.wait_until(lambda: running.status()["state"] == "ok", "the first build")
+        original = {path: site.read(path) for path in (EN_SHIP, JA_PO)}
+        mistakes = [
+            (EN_SHIP, lambda: with_placeholder(site, "{{ 1/0 }}"), "it divides by zero"),
+            (JA_PO, lambda: set_msgstr(site, "Language", 'msgstr "言語%(x)s"'),
+             "has placeholders that differ from the original: %(x)s"),
+            (EN_SHIP, lambda: with_placeholder(site, "<script>alert(1)</script>"),
+             "the HTML element <script> is not allowed")]
+        for path, make, words in mistakes:
+            line = make()
+            status = running.wait_for_status("failed")
+            assert any(p.startswith(f"{path}:{line}: ") and words in p
+                       for p in status["problems"]), status["problems"]
+            assert not any("internal error" in p for p in status["problems"])
+            site.write(path, original[path])
+            running.wait_for_status("ok")
+    finally:
+        stop_preview(running)
