@@ -103,6 +103,17 @@ def _line_problem(line: str) -> str | None:
     return None
 
 
+def usable_translations(config: SiteConfig) -> dict[str, Translations]:
+    """Every language's translations for commands that go on despite a broken catalog
+    (`new`): a catalog that cannot be read, or whose translations do not fit their
+    originals, gives the English word forms instead of a crash."""
+    found, _problems = load_catalogs(config)
+    usable = {lang: catalog for lang, catalog in found.items()
+              if not any(_translation_problems(m, "", 0) for m in catalog if m.id)}
+    return {lang: compile_translations(usable[lang]) if lang in usable else Translations()
+            for lang in config.codes}
+
+
 def compile_translations(catalog: Catalog) -> Translations:
     buffer = BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)

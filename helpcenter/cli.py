@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 
 from babel import Locale
-from babel.support import Translations
 
 from . import catalogs
 from .config import SiteConfig, load_config
@@ -145,10 +144,7 @@ def _new(root: Path, args: argparse.Namespace, reporter: Reporter) -> int:
     request = NewEntry(args.slug, args.category, tuple(args.policies), args.order)
     stop_if_any(request_problems(config, policies, request))
     entries, _problems = load_entries(config)  # broken entries elsewhere do not matter here
-    found, _catalog_problems = catalogs.load_catalogs(config)
-    translations = {lang: catalogs.compile_translations(c) for lang, c in found.items()}
-    for lang in config.codes:
-        translations.setdefault(lang, Translations())  # a broken catalog: English word forms
+    translations = catalogs.usable_translations(config)  # a broken one: English word forms
     written = create(config, policies, entries, translations, request)
     for path in written:
         reporter.info(f"created {path.relative_to(root)}")

@@ -239,3 +239,16 @@ def test_a_changed_text_keeps_the_old_translation_and_names_the_guess(site: Site
     check = site.run("check")
     assert check.code == 1 and any("'Related answers' is marked fuzzy" in p
                                    for p in check.problems)
+
+
+def test_new_goes_on_with_a_translation_that_does_not_fit(site: Site) -> None:
+    """`new` writes a scaffold even while a catalog is broken (with English word forms);
+    it used to end in a traceback on a misspelt %(num)d."""
+    set_msgstr(site, "%(num)d day", 'msgstr[0] "%(nm)d日"')
+
+    result = site.run("new", "gift-cards", "--category", "orders", "--policy", "returns")
+
+    assert result.code == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "10 days" in site.read("content/ja/gift-cards.md")
+    assert site.run("check").code == 1  # the catalog itself is still reported
