@@ -12,7 +12,7 @@ from pathlib import Path
 
 from babel import Locale
 
-from . import catalogs
+from . import catalog_update, catalogs
 from .config import SiteConfig, load_config
 from .content import Entry, load_entries
 from .editor_checks import editor_warnings
@@ -227,10 +227,10 @@ def _mark_fresh(config: SiteConfig, entries: list[Entry], slugs: list[str],
 def _i18n(root: Path, args: argparse.Namespace, reporter: Reporter) -> int:
     config = _config(root)
     if args.action == "extract":
-        path, count = catalogs.extract_template(config)
+        path, count = catalog_update.extract_template(config)
         reporter.info(f"wrote {path.relative_to(root)} ({count} UI texts)")
         return 0
-    written, notes = catalogs.update_catalogs(config)
+    written, notes = catalog_update.update_catalogs(config)
     for path in written:
         reporter.info(f"updated {path.relative_to(root)}")
     reporter.problems(notes)
