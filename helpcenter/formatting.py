@@ -147,7 +147,7 @@ def _pick_hint(value: Any, wanted: Callable[[Any], bool]) -> str:
     if not isinstance(value, Mapping):
         return ""
     fitting = [str(key) for key, item in value.items() if wanted(item)]
-    return f"did you mean its setting {' or '.join(repr(k) for k in fitting)}? " \
+    return f"did you mean its setting {' or '.join(repr(k) for k in fitting)}? Then " \
         if fitting else ""
 
 
@@ -164,7 +164,7 @@ def _number(name: str, value: Any, example: str) -> None:
     if not _is_number(value):
         raise FilterInputError(f"the {name} filter needs an amount, but was given "
                                f"{_kind(value)}",
-                               f"{_pick_hint(value, _is_number)}Point the placeholder at a "
+                               _pick_hint(value, _is_number) + "point the placeholder at a "
                                "number, e.g. "
                                f"{{{{ {example} | {name} }}}}")
 
@@ -173,7 +173,7 @@ def _count(name: str, value: Any, example: str) -> None:
     if not _is_count(value):
         raise FilterInputError(f"the {name} filter needs a whole number of days, but was "
                                f"given {_kind(value)}",
-                               f"{_pick_hint(value, _is_count)}Point the placeholder at a "
+                               _pick_hint(value, _is_count) + "point the placeholder at a "
                                "number of days, e.g. "
                                f"{{{{ {example} | {name} }}}}")
 
@@ -194,7 +194,7 @@ def _names(name: str, items: Any) -> list[str]:
     """The names of a list's items (a card's name, a reason's label, or plain text)."""
     if isinstance(items, (str, Mapping)) or not isinstance(items, Iterable):
         raise FilterInputError(f"the {name} filter needs a list, but was given {_kind(items)}",
-                               f"{_pick_hint(items, lambda v: isinstance(v, list))}Point the "
+                               _pick_hint(items, lambda v: isinstance(v, list)) + "point the "
                                "placeholder at a list, e.g. "
                                f"{{{{ policy.payment.cards_direct | {name} }}}}")
     names = [_name(item) for item in items]
