@@ -11,9 +11,8 @@ import time
 from pathlib import Path
 
 from babel import Locale
-from babel.support import Translations
 
-from . import catalogs
+from . import catalog_update, catalogs
 from .config import SiteConfig, load_config
 from .content import Entry, load_entries
 from .editor_checks import editor_warnings
@@ -145,10 +144,7 @@ def _new(root: Path, args: argparse.Namespace, reporter: Reporter) -> int:
     request = NewEntry(args.slug, args.category, tuple(args.policies), args.order)
     stop_if_any(request_problems(config, policies, request))
     entries, _problems = load_entries(config)  # broken entries elsewhere do not matter here
-    found, _catalog_problems = catalogs.load_catalogs(config)
-    translations = {lang: catalogs.compile_translations(c) for lang, c in found.items()}
-    for lang in config.codes:
-        translations.setdefault(lang, Translations())  # a broken catalog: English word forms
+    translations = catalogs.usable_translations(config)  # a broken one: English word forms
     written = create(config, policies, entries, translations, request)
     for path in written:
         reporter.info(f"created {path.relative_to(root)}")
@@ -231,11 +227,13 @@ def _mark_fresh(config: SiteConfig, entries: list[Entry], slugs: list[str],
 def _i18n(root: Path, args: argparse.Namespace, reporter: Reporter) -> int:
     config = _config(root)
     if args.action == "extract":
-        path, count = catalogs.extract_template(config)
+        path, count = catalog_update.extract_template(config)
         reporter.info(f"wrote {path.relative_to(root)} ({count} UI texts)")
         return 0
-    for path in catalogs.update_catalogs(config):
+    written, notes = catalog_update.update_catalogs(config)
+    for path in written:
         reporter.info(f"updated {path.relative_to(root)}")
+    reporter.problems(notes)
     reporter.info("Translate the new or empty msgstr entries, then run: python build.py check")
     return 0
 
@@ -264,6 +262,7 @@ def _report_failure(reporter: Reporter, problems: list[Problem], command: str,
     reporter.problems(problems)
     count = len(problems) or warnings
     noun = ("warning" if warnings else "problem") + ("" if count == 1 else "s")
-    tail = " The published site was not changed." if command == "build" else ""
+    tail = {"build": " The published site was not changed.",
+            "i18n": " No catalog was changed."}.get(command, "")
     print(f"\n{command} failed: {count} {noun}.{tail}", file=reporter.err)
     return 1

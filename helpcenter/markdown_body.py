@@ -8,6 +8,7 @@ tree, so that every typo in a file is reported at once with its line.
 
 from __future__ import annotations
 
+import html
 import re
 import traceback
 from collections.abc import Mapping
@@ -16,21 +17,35 @@ from typing import Any
 from xml.etree.ElementTree import Element
 
 import markdown
-from jinja2 import DictLoader, StrictUndefined, TemplateError, TemplateSyntaxError, nodes
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import (
+    FunctionLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateSyntaxError,
+    UndefinedError,
+    nodes,
+)
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
 from .content import Entry
+from .formatting import FilterInputError
 from .problems import Problem, did_you_mean
+from .sanitize import Finding, clean, findings
 from .template_cache import TEMPLATES
 
 
 def content_environment(entries: list[Entry], filters: Mapping[str, Any],
                         context: Mapping[str, Any]) -> SandboxedEnvironment:
     """A sandbox: content can format policy values but reach no file and no Python object."""
-    env = SandboxedEnvironment(loader=DictLoader({e.path: e.body for e in entries}),
+    bodies = {e.path: e.body for e in entries}
+    # The file name is the template's name, so that an error while rendering can be traced
+    # to its line (`_error_line`); every body is final for the life of the environment.
+    env = SandboxedEnvironment(loader=FunctionLoader(
+                                   lambda name: (bodies[name], name, lambda: True)
+                                   if name in bodies else None),
                                bytecode_cache=TEMPLATES,
                                undefined=StrictUndefined, autoescape=True,
                                keep_trailing_newline=True)
@@ -45,18 +60,76 @@ def render_body(entry: Entry, env: SandboxedEnvironment,
         template = env.get_template(entry.path)
     except TemplateSyntaxError as error:
         return None, [Problem(entry.path, entry.body_line + (error.lineno or 1) - 1,
-                              f"placeholder syntax error: {error.message}",
-                              "placeholders look like {{ policy.shipping.domestic.fee | money }}")]
+                              *_syntax_problem(error, env))]
     problems = _check_placeholders(entry, env)
     if problems:
         return None, problems
     try:
         text = template.render()
-    except TemplateError as error:
-        return None, [Problem(entry.path, _error_line(entry, error),
-                              f"a placeholder cannot be filled: {error}",
-                              "check the placeholder against content/policies.yaml")]
+    except Exception as error:  # content is the editor's: any failure is theirs to fix
+        first = _failed(entry, error)
+        return None, sorted({first, *_each_failing_placeholder(entry, env)})
     return _markdown_to_html(text, entry, entry_urls)
+
+
+def _failed(entry: Entry, error: Exception) -> Problem:
+    what, fix = _runtime_problem(error)
+    return Problem(entry.path, _error_line(entry, error),
+                   f"a placeholder cannot be filled in: {what}", fix)
+
+
+def _each_failing_placeholder(entry: Entry, env: SandboxedEnvironment) -> list[Problem]:
+    """Rendering stops at the first failing placeholder; to report every one at once,
+    each `{{ … }}` that uses only the site's values is rendered again on its own."""
+    problems = []
+    for output in env.parse(entry.body).find_all(nodes.Output):
+        for expression in output.nodes:
+            if isinstance(expression, nodes.TemplateData) or any(
+                    name.name not in env.globals for name in expression.find_all(nodes.Name)):
+                continue  # text, or a placeholder inside a loop: covered by the full render
+            alone = nodes.Template([nodes.Output([expression], lineno=expression.lineno)],
+                                   lineno=1)
+            alone.set_environment(env)
+            code = env.compile(alone, name=entry.path, filename=entry.path)
+            try:
+                env.template_class.from_code(env, code, env.make_globals(None)).render()
+            except Exception as error:  # as above
+                problems.append(_failed(entry, error))
+    return problems
+
+
+def _syntax_problem(error: TemplateSyntaxError, env: SandboxedEnvironment) -> tuple[str, str]:
+    unknown_filter = re.match(r"No filter named '([^']*)'", error.message or "")
+    if unknown_filter:
+        name = unknown_filter.group(1)
+        return (f"there is no filter named '{name}'",
+                did_you_mean(name, env.filters) + " The filters are listed in README.md")
+    return (f"placeholder syntax error: {error.message}",
+            "placeholders look like {{ policy.shipping.domestic.fee | money }}")
+
+
+_POLICY_FIX = "check the placeholder against content/policies.yaml"
+_RUNTIME_ERRORS: tuple[tuple[type[BaseException], str, str], ...] = (
+    (ZeroDivisionError, "it divides by zero", "write the value itself, or a placeholder for it"),
+    (OverflowError, "a number in it is too large", "write the value itself"),
+    (SecurityError, "it uses something content may not use",
+     "use only policy values, contact and shop_name, with the filters in README.md"),
+    (UndefinedError, "it names a value that does not exist", _POLICY_FIX),
+    (TypeError, "it combines values of different kinds, such as text and a number",
+     _POLICY_FIX),
+)
+
+
+def _runtime_problem(error: Exception) -> tuple[str, str]:
+    """What went wrong while filling in a placeholder, in an editor's words, and the fix."""
+    if isinstance(error, FilterInputError):
+        return error.message, error.fix
+    for kind, what, fix in _RUNTIME_ERRORS:
+        if isinstance(error, kind):
+            return what, fix
+    if isinstance(error, TemplateError) and error.message:
+        return error.message, _POLICY_FIX
+    return "its value cannot be worked out", _POLICY_FIX
 
 
 def _check_placeholders(entry: Entry, env: SandboxedEnvironment) -> list[Problem]:
@@ -103,11 +176,14 @@ def _check_path(node: nodes.Getattr, values: Mapping[str, Any], entry: Entry) ->
     return None
 
 
-def _error_line(entry: Entry, error: Exception) -> int:
+def _error_line(entry: Entry, error: BaseException) -> int:
+    """The file line of the innermost template frame: Jinja rewrites its frames to carry
+    the template's file name and line, so this is the placeholder that failed."""
+    found = None
     for frame, line in traceback.walk_tb(error.__traceback__):
         if frame.f_code.co_filename == entry.path:
-            return entry.body_line + line - 1
-    return entry.body_line
+            found = line
+    return entry.body_line + found - 1 if found is not None else entry.body_line
 
 
 def _markdown_to_html(text: str, entry: Entry,
@@ -115,11 +191,32 @@ def _markdown_to_html(text: str, entry: Entry,
     links = _EntryLinks(entry, entry_urls)
     converter = markdown.Markdown(
         extensions=["toc", "tables", "sane_lists", "attr_list", links],
-        extension_configs={"toc": {"slugify": slugify_unicode, "toc_depth": "2-4"}},
+        extension_configs={"toc": {"slugify": slugify_unicode, "toc_depth": "2-4"},
+                           # align="…", not style="…", which a strict CSP would refuse
+                           "tables": {"use_align_attribute": True}},
         output_format="html",
     )
     html = converter.convert(text)
-    return (None, links.problems) if links.problems else (html, [])
+    problems = links.problems + [_unsafe(entry, found) for found in findings(html)]
+    return (None, problems) if problems else (clean(html), [])
+
+
+def _unsafe(entry: Entry, found: Finding) -> Problem:
+    """Markup the allow-list refuses, at the first body line that holds it."""
+    needle = _comparable(found.needle)
+    offset = next((i for i, line in enumerate(entry.body.split("\n"))
+                   if needle and needle in _comparable(line)), None)
+    where = "" if offset is not None else " (it may come from a placeholder's value)"
+    return Problem(entry.path, entry.body_line + (offset or 0), found.what + where,
+                   f"{found.fix}; answers may use Markdown: headings, lists, tables, links, "
+                   "emphasis, code and images from this site, see 'What editors may write' "
+                   "in README.md")
+
+
+def _comparable(text: str) -> str:
+    """Source and HTML alike: character references decoded, no spaces or control
+    characters (`java&#x09;script:` is `javascript:` to a browser), any case."""
+    return re.sub(r"[\x00-\x20\x7f]", "", html.unescape(text)).casefold()
 
 
 def plain_text(html: str) -> str:

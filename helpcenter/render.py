@@ -8,6 +8,7 @@ then write.
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,11 +34,12 @@ from .calculator_page import (
 from .catalogs import script_messages
 from .config import SiteConfig
 from .content import Entry
-from .formatting import Formatter, mailto_link
+from .formatting import FilterInputError, Formatter, mailto_link
 from .history import last_changed
 from .markdown_body import content_environment, first_paragraph, plain_text, render_body
 from .policy import PolicyData, localize
 from .problems import Problem, display_path
+from .sanitize import policy_text_problems
 from .template_cache import TEMPLATES
 from .translation_status import stale_pages
 
@@ -97,7 +99,7 @@ def render_site(config: SiteConfig, policies: PolicyData, entries: list[Entry],
                 only: Collection[tuple[str, str]] | None = None) -> RenderResult:
     """Every page; with `only` (the live preview), only those (lang, slug) entry pages
     and the pages that are not entry pages."""
-    result = RenderResult()
+    result = RenderResult(problems=policy_text_problems(policies))
     urls = Urls(config)
     by_slug = _translations_by_slug(entries)
     stale = stale_pages(config, entries)
@@ -296,7 +298,27 @@ def render_template(env: Environment, config: SiteConfig, result: RenderResult, 
                                        getattr(error, "lineno", 0) or 0,
                                        f"theme template error: {error}",
                                        "fix the template; see the Jinja2 documentation"))
-        return None
+    except (ArithmeticError, LookupError, TypeError, ValueError) as error:
+        # e.g. a translation whose %(name)s does not match the template's: the catalog
+        # check names the msgstr; this names the template line that used it.
+        path, line = _template_frame(error, config, template)
+        what, fix = ((error.message, error.fix) if isinstance(error, FilterInputError) else
+                     (f"{type(error).__name__}: {error}",
+                      "check the texts it uses in locales/ and its values"))
+        result.problems.append(Problem(path, line, "theme template error: this line cannot "
+                                       f"be rendered: {what}", fix))
+    return None
+
+
+def _template_frame(error: BaseException, config: SiteConfig, template: str) -> tuple[str, int]:
+    """The innermost theme template line in an error's traceback."""
+    templates = (config.root / "theme" / "templates").resolve()
+    found = (display_path(templates / template, config.root), 0)
+    for frame, line in traceback.walk_tb(error.__traceback__):
+        filename = Path(frame.f_code.co_filename)
+        if filename.suffix == ".html" and filename.resolve().is_relative_to(templates):
+            found = (display_path(filename, config.root), line)
+    return found
 
 
 def _render_bilingual_pages(config: SiteConfig, translations: dict[str, Translations],

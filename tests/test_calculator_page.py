@@ -134,7 +134,9 @@ def test_the_browser_gets_every_calculator_string_translated(built_site: Site) -
     assert len(used) > 15
     strings = json_block(built_site.page("ja/calculator/index.html"), "ui-strings")
     assert strings["lang"] == "ja" and strings["moneyDisplay"] == "name"
-    for message in used:
+    # Not a text but the catalog's choice of weekday width: 2026年12月30日（水）.
+    assert strings["strings"].pop("weekday:long") == "weekday:short"
+    for message in used - {"weekday:long"}:
         translated = strings["strings"][message]
         forms_ = translated if isinstance(translated, list) else [translated]
         # Japanese letters, or at least Japanese punctuation (%(date)s（%(weekday)s）)
@@ -176,10 +178,15 @@ def test_a_changed_fee_changes_the_text_the_table_and_the_calculator(site: Site)
 def test_policy_text_cannot_break_out_of_the_page(site: Site) -> None:
     publish_overseas_rates(site)
     site.replace("content/policies.yaml", "en: Asia}", 'en: "Asia</script><script>alert(1)</script>"}')
+    refused = site.build()
+    assert refused.code == 1  # markup in a policy text is an error (tests/test_sanitize.py)
+    assert "policies.shipping.overseas.zones.0.name.en must be plain text" in refused.stderr
+
+    site.replace("content/policies.yaml", 'en: "Asia</script><script>alert(1)</script>"}',
+                 """en: 'Asia "East" & <3'}""")  # plain text that HTML and JSON must escape
     assert site.build().code == 0
     html = site.page("en/calculator/index.html")
-    assert "<script>alert(1)" not in html
-    assert '<optgroup label="Asia&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;">' in html
+    assert '<optgroup label="Asia &#34;East&#34; &amp; &lt;3">' in html
     json_block(html, "calculator-data")  # still one whole JSON block
 
 

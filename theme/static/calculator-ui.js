@@ -39,12 +39,12 @@ function utcDate(year, month, day) {
 function longDate(iso) {
   const [year, month, day] = iso.split("-").map(Number);
   const date = utcDate(year, month, day);
-  const weekday = (width) => new Intl.DateTimeFormat(lang, { weekday: width, timeZone: "UTC" }).format(date);
-  // The translation picks the weekday it writes: Japanese 「2026年12月30日（水）」.
-  return fill(gettext("%(long_weekday)s, %(date)s"), {
+  // The catalog chooses the weekday's width, as GTK's "default:LTR" chooses a direction:
+  // Japanese answers "weekday:short" and writes 「2026年12月30日（水）」.
+  const width = gettext("weekday:long").split(":")[1] === "short" ? "short" : "long";
+  return fill(gettext("%(weekday)s, %(date)s"), {
     date: new Intl.DateTimeFormat(lang, { dateStyle: "long", timeZone: "UTC" }).format(date),
-    long_weekday: weekday("long"),
-    short_weekday: weekday("short"),
+    weekday: new Intl.DateTimeFormat(lang, { weekday: width, timeZone: "UTC" }).format(date),
   });
 }
 
