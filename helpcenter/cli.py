@@ -14,7 +14,7 @@ from babel import Locale
 from babel.support import Translations
 
 from . import catalogs
-from .config import SiteConfig, load_config
+from .config import SiteConfig, load_config, production_problems
 from .content import Entry, load_entries
 from .editor_checks import editor_warnings
 from .history import changes_since
@@ -60,7 +60,8 @@ def parser() -> argparse.ArgumentParser:
                     "placeholders, translations, links, catalogs) and write nothing. Errors "
                     "fail; warnings (stale translations, values written out instead of "
                     "placeholders) are printed and fail only with --strict.")
-    check.add_argument("--strict", action="store_true", help="fail on warnings too (for CI)")
+    check.add_argument("--strict", action="store_true", help="fail on warnings too (for CI); "
+                       "placeholders are listed but do not fail it (see --production)")
     preview = command("serve", "preview the site at http://127.0.0.1:8000/ and rebuild it "
                       "when a file changes")
     preview.add_argument("--port", type=int, default=8000, help="port to serve on (default 8000)")
@@ -91,6 +92,9 @@ def parser() -> argparse.ArgumentParser:
     for sub in (main, build, check):
         sub.add_argument("--base-url", help="the address the site is published at, e.g. "
                          "https://example.org/helpcenter/ (default: base_url in site.yaml)")
+        sub.add_argument("--production", action="store_true", help="the build CI publishes: "
+                         "fail while site.yaml holds a !placeholder value or the base URL is "
+                         "not a real https address")
     return main
 
 
@@ -106,7 +110,8 @@ def main(argv: list[str] | None = None, root: Path | None = None) -> int:
 
 
 def _build(root: Path, args: argparse.Namespace, reporter: Reporter) -> int:
-    report = build_site(root, args.out, args.base_url, progress=reporter.stage)
+    report = build_site(root, args.out, args.base_url, progress=reporter.stage,
+                        production=args.production)
     reporter.problems(report.warnings)
     reporter.info(summary_table(report.pages_per_language, 0, report.files,
                                 len(report.warnings), report.seconds,
@@ -118,6 +123,8 @@ def _check(root: Path, args: argparse.Namespace, reporter: Reporter) -> int:
     started = time.perf_counter()
     reporter.stage("load")
     sources = load_sources(root, args.base_url)
+    if args.production:
+        stop_if_any(production_problems(sources.config))
     reporter.stage("warnings")
     warnings = editor_warnings(sources.config, sources.policies, sources.entries,
                                sources.translations)
@@ -125,13 +132,15 @@ def _check(root: Path, args: argparse.Namespace, reporter: Reporter) -> int:
     site = render(sources)
     reporter.done()
     warnings = sorted(set(warnings) | set(site.warnings))
-    reporter.problems(warnings)
-    if args.strict and warnings:
+    placeholders = sources.config.placeholder_warnings()
+    reporter.problems(placeholders + warnings)
+    if args.strict and warnings:  # placeholders are the shop's to fill in, not mistakes
         return _report_failure(reporter, [], "check --strict", len(warnings))
     per_language = {lang: sum(1 for p in site.pages if p.lang == lang)
                     for lang in sources.config.codes}
     other = sum(1 for p in site.pages if not p.lang)
-    reporter.info(summary_table(per_language, other, len(site.files), len(warnings),
+    reporter.info(summary_table(per_language, other, len(site.files),
+                                len(placeholders) + len(warnings),
                                 time.perf_counter() - started, "OK: no errors, nothing written,"))
     return 0
 

@@ -34,9 +34,11 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
+from helpcenter.headers import CONTENT_SECURITY_POLICY
+
 pytestmark = pytest.mark.browser
 
-WASM_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'"
+WASM_CSP = CONTENT_SECURITY_POLICY  # the policy of _headers (one source: headers.py)
 CONTACT = "mailto:support@milamore.example"
 SETTLED = ("() => ['results', 'empty', 'error']"
            ".includes(document.querySelector('[data-search]')?.dataset.state)")
