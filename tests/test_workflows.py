@@ -11,14 +11,18 @@ what permissions, which build deploys.
 from __future__ import annotations
 
 import re
+import shlex
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 from conftest import ROOT
+
+from helpcenter.cli import parser
 
 WORKFLOWS = ROOT / ".github" / "workflows"
 PUBLISH = WORKFLOWS / "publish.yml"
@@ -174,3 +178,27 @@ def test_checkouts_have_the_history_for_last_updated_dates_and_caches_are_used()
     assert setups["preview"]["actions/setup-python"]["cache"] == "pip"
     # The job whose output is deployed restores no cache another branch could have written.
     assert "cache" not in setups["build"]["actions/setup-python"]
+
+
+# --- Netlify ---------------------------------------------------------------------------------
+
+def netlify_builds() -> dict[str, str]:
+    """{context: command} of netlify.toml."""
+    config = tomllib.loads((ROOT / "netlify.toml").read_text(encoding="utf-8"))
+    builds = {"production": config["build"]["command"]}
+    builds |= {name: spec["command"] for name, spec in config.get("context", {}).items()}
+    assert config["build"]["publish"] == "netlify-site"
+    return builds
+
+
+@pytest.mark.parametrize("context", ["production", "deploy-preview", "branch-deploy"])
+def test_netlify_builds_into_its_publish_folder_with_its_own_address(context: str) -> None:
+    command = netlify_builds()[context]
+    setup, build = command.split(" && ")
+    assert setup == "bash .ci/setup"
+    words = shlex.split(build)
+    assert words[:2] == [".venv/bin/python", "build.py"]
+    args = parser().parse_args(words[2:])
+    assert args.out == Path("netlify-site")
+    assert args.production == (context == "production")
+    assert args.base_url == ("$URL/" if context == "production" else "$DEPLOY_PRIME_URL/")
