@@ -51,7 +51,7 @@ _NOT_READY = (b'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
 def serve(root: Path, host: str = "127.0.0.1", port: int = 8000,
           reporter: Reporter | None = None) -> int:
     reporter = reporter or Reporter()
-    base_url = f"http://{host}:{port}/"
+    base_url = f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
     builder = PreviewBuilder(root, base_url)
     state = PreviewState()
     first = builder.build_all()

@@ -18,8 +18,10 @@ import pytest
 from conftest import Site, snapshot
 from test_serve import start_preview, stop_preview
 
+from helpcenter.assets import fingerprint, hashed_name
 from helpcenter.headers import CONTENT_SECURITY_POLICY
 from helpcenter.pipeline import check_site
+from helpcenter.problems import BuildFailed
 
 REAL_URL = "https://milamore-shop.github.io/help/"
 
@@ -306,3 +308,34 @@ def test_the_preview_shows_each_placeholder_on_the_page_until_it_is_replaced(
     assert site.build().code == 0
     assert not any("milamore-preview" in path.read_text("utf-8")
                    for path in site.out.rglob("*.html"))
+
+
+@pytest.mark.parametrize(("files", "expected"), [
+    # A stylesheet's image, quoted or not, follows the image's new name.
+    ({"assets/a.css": b"body{background:url(dot.svg)}", "assets/dot.svg": b"<svg/>"},
+     {"assets/a.css": b"body{background:url(./dot.HASH.svg)}"}),
+    ({"assets/a.css": b"i{background:url('dot.svg')}", "assets/dot.svg": b"<svg/>"},
+     {"assets/a.css": b"i{background:url('./dot.HASH.svg')}"}),
+    # Static and dynamic imports of another asset; an outside address is left alone.
+    ({"assets/m.js": b'import"./d.js";const x=import("./d.js");import y from"/pagefind/p.js"',
+      "assets/d.js": b"export default 1"},
+     {"assets/m.js": b'import"./d.HASH.js";const x=import("./d.HASH.js");'
+                     b'import y from"/pagefind/p.js"'}),
+    # A name that is not one of the assets is not touched.
+    ({"assets/m.js": b'import"./missing.js"'}, {"assets/m.js": b'import"./missing.js"'}),
+])
+def test_references_between_assets_use_the_hashed_names(files: dict[str, bytes],
+                                                        expected: dict[str, bytes]) -> None:
+    shipped, names = fingerprint(files)
+    assert set(names) == set(files)
+    for path, data in expected.items():
+        assert re.sub(rb"\.[0-9a-f]{10}\.", b".HASH.", shipped[names[path]]) == data
+        assert names[path] == hashed_name(path, shipped[names[path]])
+
+
+def test_scripts_that_import_each_other_in_a_circle_are_an_error() -> None:
+    with pytest.raises(BuildFailed) as failed:
+        fingerprint({"assets/a.js": b'import"./b.js"', "assets/b.js": b'import"./a.js"'})
+    assert [str(p) for p in failed.value.problems] == [
+        "theme/static/a.js: scripts import each other in a circle: assets/a.js -> "
+        "assets/b.js -> assets/a.js (let one of them stop importing the other)"]
