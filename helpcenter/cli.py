@@ -93,7 +93,7 @@ def parser() -> argparse.ArgumentParser:
         sub.add_argument("--base-url", help="the address the site is published at, e.g. "
                          "https://example.org/helpcenter/ (default: base_url in site.yaml)")
         sub.add_argument("--production", action="store_true", help="the build CI publishes: "
-                         "fail while site.yaml holds a !placeholder value or the base URL is "
+                         "fail while site.yaml holds a `# placeholder` value or the base URL is "
                          "not a real https address")
     return main
 
@@ -112,6 +112,7 @@ def main(argv: list[str] | None = None, root: Path | None = None) -> int:
 def _build(root: Path, args: argparse.Namespace, reporter: Reporter) -> int:
     report = build_site(root, args.out, args.base_url, progress=reporter.stage,
                         production=args.production)
+    _print_lines(reporter, report.placeholders)
     reporter.problems(report.warnings)
     reporter.info(summary_table(report.pages_per_language, 0, report.files,
                                 len(report.warnings), report.seconds,
@@ -132,17 +133,22 @@ def _check(root: Path, args: argparse.Namespace, reporter: Reporter) -> int:
     site = render(sources)
     reporter.done()
     warnings = sorted(set(warnings) | set(site.warnings))
-    placeholders = sources.config.placeholder_warnings()
-    reporter.problems(placeholders + warnings)
+    _print_lines(reporter, sources.config.placeholder_notices())
+    reporter.problems(warnings)
     if args.strict and warnings:  # placeholders are the shop's to fill in, not mistakes
         return _report_failure(reporter, [], "check --strict", len(warnings))
     per_language = {lang: sum(1 for p in site.pages if p.lang == lang)
                     for lang in sources.config.codes}
     other = sum(1 for p in site.pages if not p.lang)
-    reporter.info(summary_table(per_language, other, len(site.files),
-                                len(placeholders) + len(warnings),
+    reporter.info(summary_table(per_language, other, len(site.files), len(warnings),
                                 time.perf_counter() - started, "OK: no errors, nothing written,"))
     return 0
+
+
+def _print_lines(reporter: Reporter, lines: list[str]) -> None:
+    """Placeholder notices: printed by every build and check, even with --quiet."""
+    for line in lines:
+        print(line, file=reporter.err, flush=True)
 
 
 def _serve(root: Path, args: argparse.Namespace, reporter: Reporter) -> int:

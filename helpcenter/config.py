@@ -1,12 +1,9 @@
 """Stage 1: load and validate site.yaml, the site settings.
 
-Placeholders: a value the shop has not supplied yet is written with the YAML tag
-`!placeholder` in front of it (`email: !placeholder support@milamore.example`). The build
-uses the value as it is, warns about it on every run (with its file:line), the live
-preview shows it on every page, and a production build (`build.py --production`, what CI
-deploys) refuses to publish until the real value is written and the tag deleted. A
+Values the shop has not supplied yet are marked `# placeholder` (placeholders.py). A
 placeholder warning is not an editor's mistake: `check --strict` lists it but does not
-fail on it, so CI stays green while the shop has not sent the value yet.
+fail on it, so CI stays green while the shop has not sent the value; a production build
+(`build.py --production`, what CI deploys) refuses it (`production_problems`).
 """
 
 from __future__ import annotations
@@ -18,10 +15,10 @@ from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
-import yaml
 from babel import Locale, UnknownLocaleError
 
 from .base_url import base_url_findings, production_findings
+from .placeholders import Placeholder, find_placeholders
 from .problems import Problem, display_path
 from .schema import ID, Check, ListOf, Localized, Record, Text
 from .yamlfile import parse_yaml
@@ -39,32 +36,7 @@ _SITE = Record({
 })
 
 
-PLACEHOLDER_TAG = "!placeholder"
 COMMAND_LINE = "command line"
-
-
-@dataclass(frozen=True)
-class Placeholder:
-    """A value in site.yaml marked `!placeholder`: used as it is, never published."""
-
-    path: str
-    line: int
-    key: str      # contact.email
-    value: str
-
-    def warning(self) -> Problem:
-        return Problem(self.path, self.line, f"{self.key} is a placeholder: '{self.value}' is "
-                       "not the shop's real value yet", self._fix(), warning=True)
-
-    def refusal(self) -> Problem:
-        return Problem(self.path, self.line, f"{self.key} is still a placeholder "
-                       f"('{self.value}') and cannot be published", self._fix())
-
-    def _fix(self) -> str:
-        fix = f"write the real value and delete '{PLACEHOLDER_TAG}' in front of it"
-        if self.key == "base_url":
-            fix += ", or give the published address with --base-url"
-        return fix + "; build.py --production refuses to publish until then"
 
 
 @dataclass(frozen=True)
@@ -110,8 +82,8 @@ class SiteConfig:
         overridden = self.base_url_from[0] == COMMAND_LINE
         return tuple(p for p in self.placeholders if not (p.key == "base_url" and overridden))
 
-    def placeholder_warnings(self) -> list[Problem]:
-        return [placeholder.warning() for placeholder in self.placeholders_in_use]
+    def placeholder_notices(self) -> list[str]:
+        return [placeholder.notice() for placeholder in self.placeholders_in_use]
 
 
 def production_problems(config: SiteConfig) -> list[Problem]:
@@ -161,39 +133,6 @@ def load_config(root: Path, base_url: str | None = None) -> tuple[SiteConfig | N
 def _base_url_problems(url: str, where: tuple[str, int], prefix: str = "") -> list[Problem]:
     return [Problem(where[0], where[1], prefix + what, fix)
             for what, fix in base_url_findings(url)]
-
-
-def find_placeholders(text: str, shown: str) -> tuple[list[Placeholder], list[Problem]]:
-    """The values tagged `!placeholder`, and any other tag (a typo such as !placehlder)."""
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return [], []  # parse_yaml reports it
-    found: list[Placeholder] = []
-    problems: list[Problem] = []
-    _walk(node, (), shown, found, problems)
-    return found, problems
-
-
-def _walk(node: yaml.Node | None, key_path: tuple[str, ...], shown: str,
-          found: list[Placeholder], problems: list[Problem]) -> None:
-    if node is None:
-        return
-    line = node.start_mark.line + 1
-    key = ".".join(key_path) or "the file"
-    if node.tag == PLACEHOLDER_TAG:
-        value = node.value if isinstance(node, yaml.ScalarNode) else "…"
-        found.append(Placeholder(shown, line, key, value))
-    elif node.tag.startswith("!"):
-        problems.append(Problem(shown, line, f"unknown mark '{node.tag}' before {key}",
-                                f"write '{PLACEHOLDER_TAG}' for a value the shop has not "
-                                "supplied yet, or delete it"))
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            _walk(value_node, (*key_path, str(key_node.value)), shown, found, problems)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _walk(item, (*key_path, str(index)), shown, found, problems)
 
 
 def _language_codes(data: Any) -> tuple[str, ...]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
@@ -53,6 +53,7 @@ class BuildReport:
     files: int
     seconds: float
     warnings: list[Problem]
+    placeholders: list[str] = field(default_factory=list)  # notices, one line each
 
 
 def load_sources(root: Path, base_url: str | None = None) -> Sources:
@@ -149,7 +150,7 @@ def build_site(root: Path, out: Path | None = None, base_url: str | None = None,
     per_language = {lang: sum(1 for p in site.pages if p.lang == lang)
                     for lang in sources.config.codes}
     return BuildReport(target, per_language, len(site.files), time.perf_counter() - started,
-                       sources.config.placeholder_warnings() + site.warnings)
+                       site.warnings, sources.config.placeholder_notices())
 
 
 __all__ = ["BuildFailed", "build_site", "check_site", "load_sources"]

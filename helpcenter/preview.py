@@ -23,9 +23,9 @@ from pathlib import Path
 
 from . import pipeline
 from .checks import check_entries
-from .config import Placeholder
 from .content import Entry, read_entry
 from .editor_checks import editor_warnings
+from .placeholders import Placeholder
 from .problems import BuildFailed, Problem, display_path
 from .render import Page
 from .watch import hashes, scan
@@ -52,7 +52,7 @@ class PreviewBuilder:
     root: Path
     base_url: str
     files: dict[str, bytes] = field(default_factory=dict)   # the last good site
-    placeholders: tuple[Placeholder, ...] = ()   # site.yaml's `!placeholder` values, ditto
+    placeholders: tuple[Placeholder, ...] = ()   # site.yaml's `# placeholder` values, ditto
     _hashes: dict[Path, str | None] = field(default_factory=dict)
     _sources: pipeline.Sources | None = None     # of the last good full load
     _site: pipeline.BuiltSite | None = None

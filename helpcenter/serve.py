@@ -27,8 +27,8 @@ from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from tornado import web
 from tornado.ioloop import IOLoop
 
-from .config import Placeholder
 from .headers import CONTENT_SECURITY_POLICY
+from .placeholders import Placeholder
 from .preview import PreviewBuilder
 from .preview_loop import Loop, PreviewState, report
 from .problems import Problem

@@ -32,7 +32,7 @@ def line_of(site: Site, relative: str, text: str) -> int:
 
 
 def fill_in_contact(site: Site) -> None:
-    site.replace("site.yaml", "email: !placeholder support@milamore.example",
+    site.replace("site.yaml", "email: support@milamore.example  # placeholder",
                   "email: help@milamore-shop.jp")
 
 
@@ -40,11 +40,17 @@ def fill_in_contact(site: Site) -> None:
 
 def test_every_build_and_check_names_each_placeholder_with_its_line(site: Site) -> None:
     base, email = (line_of(site, "site.yaml", "base_url:"), line_of(site, "site.yaml", "email:"))
-    for result in (site.build(), site.run("check"), site.run("check", "--strict")):
+    for result in (site.build(), site.run("check"), site.run("check", "--strict"),
+                   site.run("--quiet", "build", "--out", str(site.out))):
         assert result.code == 0, result.stderr
-        assert f"site.yaml:{base}: warning: base_url is a placeholder" in result.stderr
-        assert f"site.yaml:{email}: warning: contact.email is a placeholder: " \
-               "'support@milamore.example'" in result.stderr
+        assert result.placeholders == [
+            f"site.yaml:{base}: placeholder: base_url 'https://help.milamore.example/' is not "
+            "the shop's real value yet (write the real value and delete the '# placeholder' "
+            "comment after it, or give the published address with --base-url; build.py "
+            "--production refuses to publish until then)",
+            f"site.yaml:{email}: placeholder: contact.email 'support@milamore.example' is not "
+            "the shop's real value yet (write the real value and delete the '# placeholder' "
+            "comment after it; build.py --production refuses to publish until then)"]
     # Published as it is until the shop sends the real one: the page uses the value.
     assert "mailto:support@milamore.example" in site.page("en/receipts/index.html")
 
@@ -57,24 +63,25 @@ def test_check_strict_still_fails_on_an_editors_warning(site: Site) -> None:
 
 
 @pytest.mark.parametrize(("old", "new", "key", "value"), [
-    ("shop_name: Milamore", "shop_name: !placeholder Milamore", "shop_name", "Milamore"),
-    ("    title: Milamore Help Center", "    title: !placeholder Milamore Help Center",
+    ("shop_name: Milamore", "shop_name: Milamore  # placeholder", "shop_name", "Milamore"),
+    ("    title: Milamore Help Center",
+     "    title: Milamore Help Center # PLACEHOLDER: the shop has to confirm the name",
      "languages.1.title", "Milamore Help Center"),
-    ("    name: {ja: お支払い, en: Payment}", "    name: {ja: お支払い, en: !placeholder Payment}",
-     "categories.1.name.en", "Payment"),
+    ("  - id: payment", "  - id: payment   #placeholder", "categories.1.id", "payment"),
 ])
 def test_any_value_can_be_marked_and_production_refuses_it(site: Site, old: str, new: str,
                                                             key: str, value: str) -> None:
     fill_in_contact(site)
     site.replace("site.yaml", old, new)
     line = line_of(site, "site.yaml", new.strip())
-    assert f"site.yaml:{line}: warning: {key} is a placeholder" in site.build().stderr
+    assert any(notice.startswith(f"site.yaml:{line}: placeholder: {key} '{value}' is not the "
+                                 "shop's real value yet") for notice in site.build().placeholders)
     result = site.build("--production", "--base-url", REAL_URL)
     assert result.code == 1
     assert result.problems == [
         f"site.yaml:{line}: {key} is still a placeholder ('{value}') and cannot be "
-        "published (write the real value and delete "
-        "'!placeholder' in front of it; build.py --production refuses to publish until then)"]
+        "published (write the real value and delete the '# placeholder' comment after it; "
+        "build.py --production refuses to publish until then)"]
 
 
 def test_production_refuses_the_real_sites_placeholders_and_keeps_the_last_site(
@@ -92,7 +99,7 @@ def test_production_refuses_the_real_sites_placeholders_and_keeps_the_last_site(
     result = site.build("--production", "--base-url", REAL_URL)
     assert [p.split(": ")[1] for p in result.problems] == [
         "contact.email is still a placeholder ('support@milamore.example') and cannot be "
-        "published (write the real value and delete '!placeholder' in front of it; "
+        "published (write the real value and delete the '# placeholder' comment after it; "
         "build.py --production refuses to publish until then)"]
     assert site.run("check", "--production", "--base-url", REAL_URL).code == 1
 
@@ -106,14 +113,27 @@ def test_production_builds_once_every_value_is_real(site: Site) -> None:
         in site.page("en/receipts/index.html")
 
 
-def test_a_misspelt_placeholder_mark_is_an_error_with_its_line(site: Site) -> None:
-    site.replace("site.yaml", "email: !placeholder", "email: !placehoder")
+@pytest.mark.parametrize("comment", ["placehodler", "placeholer", "Place-holder",
+                                     "placeholdr"])
+def test_a_misspelt_placeholder_mark_is_an_error_with_its_line(site: Site, comment: str) -> None:
+    site.replace("site.yaml", "support@milamore.example  # placeholder",
+                 f"support@milamore.example  # {comment}")
     result = site.run("check")
     assert result.code == 1
     assert result.problems == [
-        f"site.yaml:{line_of(site, 'site.yaml', 'email:')}: unknown mark '!placehoder' before "
-        "contact.email (write '!placeholder' for a value the shop has not supplied yet, or "
-        "delete it)"]
+        f"site.yaml:{line_of(site, 'site.yaml', 'email:')}: the comment '# {comment}' after "
+        "contact.email looks like a misspelt '# placeholder' (write '# placeholder' if the "
+        "shop has not supplied this value yet, or reword the comment)"]
+
+
+def test_other_comments_are_only_comments(site: Site) -> None:
+    site.replace("site.yaml", "support@milamore.example  # placeholder",
+                 "support@milamore.example  # the address on the shop's receipts")
+    site.replace("site.yaml", "shop_name: Milamore", "shop_name: Milamore # place of business")
+    result = site.run("check")
+    assert result.code == 0, result.stderr
+    assert [line.split(": placeholder: ")[1].split()[0] for line in result.placeholders] == [
+        "base_url"]
 
 
 @pytest.mark.parametrize("url", [
@@ -128,7 +148,7 @@ def test_production_needs_a_real_https_address(site: Site, url: str) -> None:
     assert result.problems[0].startswith(f"command line: --base-url: the production base URL "
                                          f"'{url}' ")
     # The same address in site.yaml, without the mark, is reported at its line there.
-    site.replace("site.yaml", "base_url: !placeholder https://help.milamore.example/",
+    site.replace("site.yaml", "base_url: https://help.milamore.example/  # placeholder",
                  f"base_url: {url}")
     result = site.build("--production")
     assert result.problems[0].startswith(
@@ -169,9 +189,9 @@ def test_a_bad_base_url_on_the_command_line_is_reported_there(site: Site, url: s
 @pytest.mark.parametrize(("url", "problem"), BAD_BASE_URLS[:4])
 def test_a_bad_base_url_in_site_yaml_is_reported_at_its_line(site: Site, url: str,
                                                              problem: str) -> None:
-    site.replace("site.yaml", "https://help.milamore.example/", url.replace('"', '\\"'))
-    site.replace("site.yaml", "base_url: !placeholder ", 'base_url: "')
-    site.replace("site.yaml", url.replace('"', '\\"') + "\n", url.replace('"', '\\"') + '"\n')
+    quoted = url.replace('"', '\\"')
+    site.replace("site.yaml", "base_url: https://help.milamore.example/  # placeholder",
+                 f'base_url: "{quoted}"')
     result = site.run("check")
     assert result.code == 1
     line = line_of(site, "site.yaml", "base_url:")
