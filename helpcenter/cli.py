@@ -13,7 +13,7 @@ from pathlib import Path
 from babel import Locale
 
 from . import catalog_update, catalogs
-from .config import SiteConfig, load_config
+from .config import SiteConfig, load_config, production_problems
 from .content import Entry, load_entries
 from .editor_checks import editor_warnings
 from .history import changes_since
@@ -59,7 +59,8 @@ def parser() -> argparse.ArgumentParser:
                     "placeholders, translations, links, catalogs) and write nothing. Errors "
                     "fail; warnings (stale translations, values written out instead of "
                     "placeholders) are printed and fail only with --strict.")
-    check.add_argument("--strict", action="store_true", help="fail on warnings too (for CI)")
+    check.add_argument("--strict", action="store_true", help="fail on warnings too (for CI); "
+                       "placeholders are listed but do not fail it (see --production)")
     preview = command("serve", "preview the site at http://127.0.0.1:8000/ and rebuild it "
                       "when a file changes")
     preview.add_argument("--port", type=int, default=8000, help="port to serve on (default 8000)")
@@ -90,6 +91,9 @@ def parser() -> argparse.ArgumentParser:
     for sub in (main, build, check):
         sub.add_argument("--base-url", help="the address the site is published at, e.g. "
                          "https://example.org/helpcenter/ (default: base_url in site.yaml)")
+        sub.add_argument("--production", action="store_true", help="the build CI publishes: "
+                         "fail while site.yaml holds a `# placeholder` value or the base URL is "
+                         "not a real https address")
     return main
 
 
@@ -105,7 +109,9 @@ def main(argv: list[str] | None = None, root: Path | None = None) -> int:
 
 
 def _build(root: Path, args: argparse.Namespace, reporter: Reporter) -> int:
-    report = build_site(root, args.out, args.base_url, progress=reporter.stage)
+    report = build_site(root, args.out, args.base_url, progress=reporter.stage,
+                        production=args.production)
+    _print_lines(reporter, report.placeholders)
     reporter.problems(report.warnings)
     reporter.info(summary_table(report.pages_per_language, 0, report.files,
                                 len(report.warnings), report.seconds,
@@ -117,6 +123,8 @@ def _check(root: Path, args: argparse.Namespace, reporter: Reporter) -> int:
     started = time.perf_counter()
     reporter.stage("load")
     sources = load_sources(root, args.base_url)
+    if args.production:
+        stop_if_any(production_problems(sources.config))
     reporter.stage("warnings")
     warnings = editor_warnings(sources.config, sources.policies, sources.entries,
                                sources.translations)
@@ -124,8 +132,9 @@ def _check(root: Path, args: argparse.Namespace, reporter: Reporter) -> int:
     site = render(sources)
     reporter.done()
     warnings = sorted(set(warnings) | set(site.warnings))
+    _print_lines(reporter, sources.config.placeholder_notices())
     reporter.problems(warnings)
-    if args.strict and warnings:
+    if args.strict and warnings:  # placeholders are the shop's to fill in, not mistakes
         return _report_failure(reporter, [], "check --strict", len(warnings))
     per_language = {lang: sum(1 for p in site.pages if p.lang == lang)
                     for lang in sources.config.codes}
@@ -133,6 +142,12 @@ def _check(root: Path, args: argparse.Namespace, reporter: Reporter) -> int:
     reporter.info(summary_table(per_language, other, len(site.files), len(warnings),
                                 time.perf_counter() - started, "OK: no errors, nothing written,"))
     return 0
+
+
+def _print_lines(reporter: Reporter, lines: list[str]) -> None:
+    """Placeholder notices: printed by every build and check, even with --quiet."""
+    for line in lines:
+        print(line, file=reporter.err, flush=True)
 
 
 def _serve(root: Path, args: argparse.Namespace, reporter: Reporter) -> int:

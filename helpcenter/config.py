@@ -1,4 +1,10 @@
-"""Stage 1: load and validate site.yaml, the site settings."""
+"""Stage 1: load and validate site.yaml, the site settings.
+
+Values the shop has not supplied yet are marked `# placeholder` (placeholders.py). A
+placeholder warning is not an editor's mistake: `check --strict` lists it but does not
+fail on it, so CI stays green while the shop has not sent the value; a production build
+(`build.py --production`, what CI deploys) refuses it (`production_problems`).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,8 @@ from urllib.parse import urlsplit
 
 from babel import Locale, UnknownLocaleError
 
+from .base_url import base_url_findings, production_findings
+from .placeholders import Placeholder, find_placeholders
 from .problems import Problem, display_path
 from .schema import ID, Check, ListOf, Localized, Record, Text
 from .yamlfile import parse_yaml
@@ -21,12 +29,14 @@ _LANGUAGE = Record({"code": Text(re.compile(r"[a-z]{2}"), "use a two-letter lang
 _SITE = Record({
     "shop_name": Text(),
     "languages": ListOf(_LANGUAGE, unique_key="code"),
-    "base_url": Text(re.compile(r"https?://[^\s/]+(/\S*)?"), "write a full address such as "
-                     "https://help.example.com/"),
+    "base_url": Text(hint="write a full address such as https://help.example.com/"),
     "contact": Record({"email": Text(_EMAIL, "write an e-mail address such as help@example.com")}),
     "output": Text(),
     "categories": ListOf(Record({"id": ID, "name": Localized()}), unique_key="id"),
 })
+
+
+COMMAND_LINE = "command line"
 
 
 @dataclass(frozen=True)
@@ -51,6 +61,8 @@ class SiteConfig:
     contact_email: str
     output: Path
     categories: tuple[Category, ...]
+    placeholders: tuple[Placeholder, ...] = ()
+    base_url_from: tuple[str, int] = ("site.yaml", 0)  # file and line, or the command line
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -64,6 +76,28 @@ class SiteConfig:
     def category(self, category_id: str) -> Category | None:
         return next((c for c in self.categories if c.id == category_id), None)
 
+    @property
+    def placeholders_in_use(self) -> tuple[Placeholder, ...]:
+        """The placeholders the site is built with: not base_url when --base-url is given."""
+        overridden = self.base_url_from[0] == COMMAND_LINE
+        return tuple(p for p in self.placeholders if not (p.key == "base_url" and overridden))
+
+    def placeholder_notices(self) -> list[str]:
+        return [placeholder.notice() for placeholder in self.placeholders_in_use]
+
+
+def production_problems(config: SiteConfig) -> list[Problem]:
+    """What stops a production build: every placeholder still in use, and a base URL that
+    is not a real published https address."""
+    in_use = config.placeholders_in_use
+    problems = [placeholder.refusal() for placeholder in in_use]
+    if not any(p.key == "base_url" for p in in_use):
+        path, line = config.base_url_from
+        prefix = "--base-url: " if path == COMMAND_LINE else ""
+        problems += [Problem(path, line, prefix + what, fix)
+                     for what, fix in production_findings(config.base_url)]
+    return problems
+
 
 def load_config(root: Path, base_url: str | None = None) -> tuple[SiteConfig | None, list[Problem]]:
     path = root / "site.yaml"
@@ -71,20 +105,34 @@ def load_config(root: Path, base_url: str | None = None) -> tuple[SiteConfig | N
     if not path.is_file():
         return None, [Problem(shown, 0, "site.yaml is missing", "run the build from the project "
                               "folder, the one that holds site.yaml")]
-    parsed = parse_yaml(path.read_text(encoding="utf-8-sig"), shown)
+    text = path.read_text(encoding="utf-8-sig")
+    parsed = parse_yaml(text, shown)
     if parsed.problems:
         return None, parsed.problems
     data = parsed.data if parsed.data is not None else {}
-    if base_url is not None and isinstance(data, dict):
-        data["base_url"] = base_url
+    placeholders, problems = find_placeholders(text, shown)
     languages = _language_codes(data)
     ctx = Check(parsed.lines, languages)
     _SITE.check(data, (), ctx)
     if not ctx.problems:
         _check_locales(data, ctx)
-    if ctx.problems:
-        return None, ctx.problems
-    return _build_config(root, data), []
+    problems += ctx.problems
+    if base_url is not None:
+        problems += _base_url_problems(base_url, (COMMAND_LINE, 0), "--base-url: ")
+        data["base_url"] = base_url
+    elif not ctx.problems:
+        problems += _base_url_problems(data["base_url"], (shown, parsed.lines.line(
+            ("base_url",))))
+    if problems:
+        return None, problems
+    origin = (COMMAND_LINE, 0) if base_url is not None else (shown, parsed.lines.line(
+        ("base_url",)))
+    return _build_config(root, data, tuple(placeholders), origin), []
+
+
+def _base_url_problems(url: str, where: tuple[str, int], prefix: str = "") -> list[Problem]:
+    return [Problem(where[0], where[1], prefix + what, fix)
+            for what, fix in base_url_findings(url)]
 
 
 def _language_codes(data: Any) -> tuple[str, ...]:
@@ -103,7 +151,8 @@ def _check_locales(data: dict[str, Any], ctx: Check) -> None:
                      "Babel knows", "use a code such as ja or en")
 
 
-def _build_config(root: Path, data: dict[str, Any]) -> SiteConfig:
+def _build_config(root: Path, data: dict[str, Any], placeholders: tuple[Placeholder, ...],
+                  base_url_from: tuple[str, int]) -> SiteConfig:
     base_url = data["base_url"] if data["base_url"].endswith("/") else data["base_url"] + "/"
     return SiteConfig(
         root=root,
@@ -115,4 +164,6 @@ def _build_config(root: Path, data: dict[str, Any]) -> SiteConfig:
         output=(root / data["output"]),
         categories=tuple(Category(c["id"], MappingProxyType(dict(c["name"])))
                          for c in data["categories"]),
+        placeholders=placeholders,
+        base_url_from=base_url_from,
     )

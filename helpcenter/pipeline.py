@@ -10,18 +10,20 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
 from babel.support import Translations
 
 from . import catalogs
+from .assets import fingerprint
 from .calculator import calendar_warning, today_in_shop_timezone
 from .checks import check_coverage, check_entries, check_links
-from .config import SiteConfig, load_config
+from .config import SiteConfig, load_config, production_problems
 from .content import Entry, load_entries
 from .editor_checks import editor_warnings
+from .headers import write_headers
 from .output import output_problems, write_site
 from .policy import PolicyData, load_policies
 from .problems import BuildFailed, Problem, stop_if_any
@@ -51,6 +53,7 @@ class BuildReport:
     files: int
     seconds: float
     warnings: list[Problem]
+    placeholders: list[str] = field(default_factory=list)  # notices, one line each
 
 
 def load_sources(root: Path, base_url: str | None = None) -> Sources:
@@ -75,10 +78,12 @@ def render(sources: Sources, only: Collection[tuple[str, str]] | None = None,
     """The site in memory. The live preview passes `only` (the entry pages to render
     again) and `reuse` (its last site, for the other entry pages)."""
     config = sources.config
-    result = render_site(config, sources.policies, sources.entries, sources.translations, only)
+    assets, asset_names = fingerprint(static_files(config))
+    result = render_site(config, sources.policies, sources.entries, sources.translations, only,
+                         {_asset_name(path): _asset_name(hashed)
+                          for path, hashed in asset_names.items()})
     stop_if_any(result.problems)
     pages = result.pages + _reused_pages(sources, only, reuse)
-    assets = static_files(config)
     problems = check_coverage(config, sources.policies, pages)
     problems += check_links(config, pages, assets, sources.entries)
     stop_if_any(problems)
@@ -88,6 +93,10 @@ def render(sources: Sources, only: Collection[tuple[str, str]] | None = None,
     warnings = _calendar_warnings(sources.policies) + editor_warnings(
         config, sources.policies, sources.entries, sources.translations)
     return BuiltSite(files, pages, warnings)
+
+
+def _asset_name(path: str) -> str:
+    return path.removeprefix("assets/")
 
 
 def _reused_pages(sources: Sources, only: Collection[tuple[str, str]] | None,
@@ -109,29 +118,39 @@ def _calendar_warnings(policies: PolicyData) -> list[Problem]:
         if message else []
 
 
+def _finish(folder: Path, pages: list[Page]) -> None:
+    """Complete the staged site: the search index, then the headers of every file."""
+    index_site(folder, pages)
+    write_headers(folder)
+
+
 def check_site(root: Path, base_url: str | None = None) -> BuiltSite:
     """Everything the build validates, without writing anything."""
     return render(load_sources(root, base_url))
 
 
 def build_site(root: Path, out: Path | None = None, base_url: str | None = None,
-               progress: Callable[[str], None] = lambda _stage: None) -> BuildReport:
+               progress: Callable[[str], None] = lambda _stage: None,
+               production: bool = False) -> BuildReport:
     """`progress(stage)` is called as each stage starts ("load", "render", "write") and
-    with "" at the end: the command line shows it (--verbose, or a long build)."""
+    with "" at the end: the command line shows it (--verbose, or a long build).
+    `production`: refuse placeholders and an example base URL (what CI deploys)."""
     started = time.perf_counter()
     progress("load")
     sources = load_sources(root, base_url)
+    if production:
+        stop_if_any(production_problems(sources.config))
     target = out if out is not None else sources.config.output
     stop_if_any(output_problems(target, root))
     progress("render")
     site = render(sources)
     progress("write")
-    write_site(target, site.files, finish=partial(index_site, pages=site.pages))
+    write_site(target, site.files, finish=partial(_finish, pages=site.pages))
     progress("")
     per_language = {lang: sum(1 for p in site.pages if p.lang == lang)
                     for lang in sources.config.codes}
     return BuildReport(target, per_language, len(site.files), time.perf_counter() - started,
-                       site.warnings)
+                       site.warnings, sources.config.placeholder_notices())
 
 
 __all__ = ["BuildFailed", "build_site", "check_site", "load_sources"]

@@ -25,6 +25,7 @@ from . import pipeline
 from .checks import check_entries
 from .content import Entry, read_entry
 from .editor_checks import editor_warnings
+from .placeholders import Placeholder
 from .problems import BuildFailed, Problem, display_path
 from .render import Page
 from .watch import hashes, scan
@@ -51,6 +52,7 @@ class PreviewBuilder:
     root: Path
     base_url: str
     files: dict[str, bytes] = field(default_factory=dict)   # the last good site
+    placeholders: tuple[Placeholder, ...] = ()   # site.yaml's `# placeholder` values, ditto
     _hashes: dict[Path, str | None] = field(default_factory=dict)
     _sources: pipeline.Sources | None = None     # of the last good full load
     _site: pipeline.BuiltSite | None = None
@@ -96,6 +98,7 @@ class PreviewBuilder:
                            (_unreadable(error, shown),), changed_sources=shown)
         changed = _changed_files(self.files, site.files)
         self.files, self._sources, self._site = site.files, sources, site
+        self.placeholders = sources.config.placeholders
         self._dirty = set()
         rendered = "all pages" if affected is None or not self._partial else \
             f"{len(affected)} entry page{'' if len(affected) == 1 else 's'}"

@@ -9,11 +9,12 @@ then write.
 from __future__ import annotations
 
 import traceback
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
+from xml.sax.saxutils import escape
 
 import rcssmin
 import rjsmin
@@ -67,6 +68,7 @@ class Urls:
     """Every URL the site links to, in one place, under the configured base path."""
 
     config: SiteConfig
+    assets: Mapping[str, str] = field(default_factory=dict)  # style.css -> style.<hash>.css
 
     def home(self, lang: str) -> str:
         return f"{self.config.base_path}{lang}/"
@@ -85,7 +87,7 @@ class Urls:
         return f"{self.config.base_path}pagefind/"
 
     def asset(self, name: str) -> str:
-        return f"{self.config.base_path}assets/{name}"
+        return f"{self.config.base_path}assets/{self.assets.get(name, name)}"
 
     def root(self) -> str:
         return self.config.base_path
@@ -96,11 +98,13 @@ class Urls:
 
 def render_site(config: SiteConfig, policies: PolicyData, entries: list[Entry],
                 translations: dict[str, Translations],
-                only: Collection[tuple[str, str]] | None = None) -> RenderResult:
+                only: Collection[tuple[str, str]] | None = None,
+                assets: Mapping[str, str] | None = None) -> RenderResult:
     """Every page; with `only` (the live preview), only those (lang, slug) entry pages
-    and the pages that are not entry pages."""
+    and the pages that are not entry pages. `assets` maps the theme's file names to the
+    hashed names they are published under (assets.py)."""
     result = RenderResult(problems=policy_text_problems(policies))
-    urls = Urls(config)
+    urls = Urls(config, assets or {})
     by_slug = _translations_by_slug(entries)
     stale = stale_pages(config, entries)
     updated = last_changed(config.root)
@@ -365,9 +369,10 @@ def sitemap(config: SiteConfig, pages: list[Page]) -> tuple[str, str]:
     urls = Urls(config)
     entries = []
     for page in sorted((p for p in pages if p.lang), key=lambda p: p.path):
-        loc = urls.absolute(config.base_path + page.path.removesuffix("index.html"))
+        loc = escape(urls.absolute(config.base_path + page.path.removesuffix("index.html")))
         links = "".join(f'    <xhtml:link rel="alternate" hreflang="{code}" '
-                        f'href="{urls.absolute(href)}"/>\n' for code, href in page.alternates)
+                        f'href="{escape(urls.absolute(href))}"/>\n'
+                        for code, href in page.alternates)
         entries.append(f"  <url>\n    <loc>{loc}</loc>\n{links}  </url>\n")
     xml = ('<?xml version="1.0" encoding="UTF-8"?>\n'
            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '

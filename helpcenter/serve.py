@@ -15,25 +15,29 @@ livereload client, and the overlay's script and style. These exist only in the p
 
 from __future__ import annotations
 
+import html
 import json
 import mimetypes
+import re
 import signal
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from tornado import web
 from tornado.ioloop import IOLoop
 
+from .headers import CONTENT_SECURITY_POLICY
+from .placeholders import Placeholder
 from .preview import PreviewBuilder
 from .preview_loop import Loop, PreviewState, report
 from .problems import Problem
 from .progress import Reporter
 
-# The policy a careful static host sends (see theme/static/search.js: Pagefind's search
-# runs in WebAssembly): a page that needs an inline script or another origin breaks in
-# the preview too, while it is being made, instead of after publishing. The preview's
-# own additions are same-origin files, so they work under it.
-CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'"
+# The preview sends the policy of the published site (headers.py): a page that needs an
+# inline script or another origin breaks in the preview too, while it is being made,
+# instead of after publishing. The preview's own additions are same-origin files, so
+# they work under it.
 _ASSETS = Path(__file__).with_name("preview_assets")
 _DEV_TAGS = (b'<link rel="stylesheet" href="/__preview__/overlay.css">'
              b'<script src="/__preview__/overlay.js" defer></script>'
@@ -47,14 +51,15 @@ _NOT_READY = (b'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
 def serve(root: Path, host: str = "127.0.0.1", port: int = 8000,
           reporter: Reporter | None = None) -> int:
     reporter = reporter or Reporter()
-    base_url = f"http://{host}:{port}/"
+    base_url = f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
     builder = PreviewBuilder(root, base_url)
     state = PreviewState()
     first = builder.build_all()
     state.record(first, builder.files)
     report(reporter, first, None, bool(state.files))
     try:
-        _application(state, reporter).listen(port, address=host)
+        _application(state, reporter, lambda: builder.placeholders).listen(port,
+                                                                         address=host)
     except OSError as error:
         reporter.problems([Problem(f"{host}:{port}", 0, f"cannot listen here: {error.strerror}",
                                    f"another program may use port {port}; try "
@@ -82,7 +87,8 @@ def _interrupt(_signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def _application(state: PreviewState, reporter: Reporter) -> web.Application:
+def _application(state: PreviewState, reporter: Reporter,
+                 placeholders: Callable[[], Sequence[Placeholder]] = tuple) -> web.Application:
     def log_request(handler: web.RequestHandler) -> None:  # only with --verbose
         request = handler.request
         reporter.detail(f"{handler.get_status()} {request.method} {request.uri}")
@@ -92,13 +98,14 @@ def _application(state: PreviewState, reporter: Reporter) -> web.Application:
         (r"/livereload.js", LiveReloadJSHandler),
         (r"/__preview__/status\.json", _StatusHandler, {"state": state}),
         (r"/__preview__/(overlay\.js|overlay\.css)", _AssetHandler),
-        (r"/(.*)", _SiteHandler, {"state": state}),
+        (r"/(.*)", _SiteHandler, {"state": state, "placeholders": placeholders}),
     ], log_function=log_request)
 
 
 class _SiteHandler(web.RequestHandler):
-    def initialize(self, state: PreviewState) -> None:
-        self.state = state
+    def initialize(self, state: PreviewState,
+                   placeholders: Callable[[], Sequence[Placeholder]]) -> None:
+        self.state, self.placeholders = state, placeholders
 
     def get(self, path: str) -> None:
         files = self.state.files
@@ -117,12 +124,30 @@ class _SiteHandler(web.RequestHandler):
         kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
         if kind == "text/html":
             data = data.replace(b"</head>", _DEV_TAGS + b"</head>", 1)
+            data = _BODY.sub(lambda m: m[0] + placeholder_banner(self.placeholders()), data,
+                             count=1)
         if kind.startswith("text/") or kind in ("application/javascript", "image/svg+xml"):
             kind += "; charset=utf-8"
         self.set_header("Content-Type", kind)
         self.set_header("Cache-Control", "no-store")
         self.set_header("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         self.finish(data)
+
+
+_BODY = re.compile(rb"<body\b[^>]*>")
+
+
+def placeholder_banner(placeholders: Sequence[Placeholder]) -> bytes:
+    """A box at the top of every previewed page naming each value still to be supplied.
+    Only the preview adds it; built and published pages never contain it."""
+    if not placeholders:
+        return b""
+    items = "".join(f"<li><code>{html.escape(p.path)}:{p.line}</code> {html.escape(p.key)}: "
+                    f"<code>{html.escape(p.value)}</code></li>" for p in placeholders)
+    return (f'<aside class="milamore-preview-placeholders" role="note" lang="en">'
+            f"<strong>Preview only: not the shop's real values yet.</strong> These are "
+            f"placeholders; the site cannot be published until they are replaced "
+            f"(see the README, Placeholders):<ul>{items}</ul></aside>").encode()
 
 
 class _StatusHandler(web.RequestHandler):

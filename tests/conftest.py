@@ -27,9 +27,15 @@ class Run:
 
     @property
     def problems(self) -> list[str]:
-        """The `path:line: message (fix)` lines the build printed."""
+        """The `path:line: message (fix)` lines the build printed (without the notices of
+        site.yaml's placeholders, which every build of the real sources prints)."""
         return [line for line in self.stderr.splitlines() if line and not line.startswith(
-            ("build failed", "check failed"))]
+            ("build failed", "check failed")) and line not in self.placeholders]
+
+    @property
+    def placeholders(self) -> list[str]:
+        """The `site.yaml:N: placeholder: …` notices (README, "Placeholders")."""
+        return [line for line in self.stderr.splitlines() if ": placeholder: " in line]
 
 
 @dataclass

@@ -23,6 +23,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, Site
 
+from helpcenter.headers import CONTENT_SECURITY_POLICY
+
 WAIT = 10.0
 BROKEN_CATEGORY = ("content/ja/shipping-cost.md:3: unknown category 'shiping' (did you mean "
                    "'shipping'? Categories are listed in site.yaml.)")
@@ -277,8 +279,7 @@ def test_the_overlay_in_a_real_browser_under_the_preview_csp(preview: Preview) -
     livereload must work without inline scripts; any violation is a console error.
     """
     playwright_api = pytest.importorskip("playwright.sync_api")
-    assert preview.get("/ja/")[2]["Content-Security-Policy"] == (
-        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'")
+    assert preview.get("/ja/")[2]["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
     with playwright_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
                                              args=["--no-sandbox", "--disable-gpu"])

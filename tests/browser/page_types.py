@@ -16,10 +16,12 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
+from helpcenter.headers import CONTENT_SECURITY_POLICY
+
 LANGS = ["ja", "en"]
 QUERIES = {"ja": "返品", "en": "return"}
 NO_RESULT = "zzqxjvw"
-WASM_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'"
+WASM_CSP = CONTENT_SECURITY_POLICY  # the policy of _headers (one source: headers.py)
 SEARCH_SETTLED = ("() => ['results', 'empty', 'error']"
                   ".includes(document.querySelector('[data-search]')?.dataset.state)")
 
