@@ -18,6 +18,7 @@ from babel.support import Translations
 
 from .config import SiteConfig
 from .problems import Problem, display_path
+from .source_files import read_source_bytes
 
 SOURCE_LANGUAGE = "en"
 DOMAIN = "messages"
@@ -35,13 +36,16 @@ def load_catalogs(config: SiteConfig) -> tuple[dict[str, Catalog], list[Problem]
     for lang in config.codes:
         path = po_path(config.root, lang)
         shown = display_path(path, config.root)
-        if not path.is_file():
+        if not path.exists() and not path.is_symlink():
             problems.append(Problem(shown, 0, f"the '{lang}' translation catalog is missing",
                                     "run: python build.py i18n update"))
             continue
+        data, unreadable = read_source_bytes(path, shown)
+        if unreadable:
+            problems.append(unreadable)
+            continue
         try:
-            with path.open("rb") as handle:
-                catalogs[lang] = read_po(handle, locale=lang, abort_invalid=True)
+            catalogs[lang] = read_po(BytesIO(data), locale=lang, abort_invalid=True)
         except (PoFileError, ValueError, UnicodeDecodeError) as error:
             problems.append(Problem(shown, getattr(error, "lineno", 0) or 0,
                                     f"this catalog cannot be read: {error}",

@@ -13,6 +13,7 @@ from babel import Locale, UnknownLocaleError
 
 from .problems import Problem, display_path
 from .schema import ID, Check, ListOf, Localized, Record, Text
+from .source_files import read_source_text
 from .yamlfile import parse_yaml
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -68,10 +69,13 @@ class SiteConfig:
 def load_config(root: Path, base_url: str | None = None) -> tuple[SiteConfig | None, list[Problem]]:
     path = root / "site.yaml"
     shown = display_path(path, root)
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():  # a broken link is read, and named
         return None, [Problem(shown, 0, "site.yaml is missing", "run the build from the project "
                               "folder, the one that holds site.yaml")]
-    parsed = parse_yaml(path.read_text(encoding="utf-8-sig"), shown)
+    text, problem = read_source_text(path, shown)
+    if problem:
+        return None, [problem]
+    parsed = parse_yaml(text, shown)
     if parsed.problems:
         return None, parsed.problems
     data = parsed.data if parsed.data is not None else {}

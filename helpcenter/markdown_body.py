@@ -23,6 +23,7 @@ from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
 from .content import Entry
+from .limits import BoundedSandbox, LimitExceeded
 from .problems import Problem, did_you_mean
 from .template_cache import TEMPLATES
 
@@ -30,10 +31,10 @@ from .template_cache import TEMPLATES
 def content_environment(entries: list[Entry], filters: Mapping[str, Any],
                         context: Mapping[str, Any]) -> SandboxedEnvironment:
     """A sandbox: content can format policy values but reach no file and no Python object."""
-    env = SandboxedEnvironment(loader=DictLoader({e.path: e.body for e in entries}),
-                               bytecode_cache=TEMPLATES,
-                               undefined=StrictUndefined, autoescape=True,
-                               keep_trailing_newline=True)
+    env = BoundedSandbox(loader=DictLoader({e.path: e.body for e in entries}),
+                         bytecode_cache=TEMPLATES,
+                         undefined=StrictUndefined, autoescape=True,
+                         keep_trailing_newline=True)
     env.filters.update(filters)
     env.globals.update(context)
     return env
@@ -52,6 +53,8 @@ def render_body(entry: Entry, env: SandboxedEnvironment,
         return None, problems
     try:
         text = template.render()
+    except LimitExceeded as error:
+        return None, [Problem(entry.path, _error_line(entry, error), error.what, error.fix)]
     except TemplateError as error:
         return None, [Problem(entry.path, _error_line(entry, error),
                               f"a placeholder cannot be filled: {error}",

@@ -56,17 +56,52 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> ParsedYaml:
         if node is None:
             return ParsedYaml(None, lines, [])
         problems: list[Problem] = []
-        data = _build(node, (), loader, lines, problems, set())
+        data = _build(node, (), loader, lines, problems, set(), _Count())
         return ParsedYaml(data, lines, problems)
     except yaml.YAMLError as error:
         return ParsedYaml(None, lines, [_syntax_problem(error, path, first_line, text)])
+    except RecursionError:  # PyYAML composes recursively: `[[[[…` thousands deep
+        return ParsedYaml(None, lines, [_too_deep(path, first_line)])
+    except _LimitReached as error:
+        return ParsedYaml(None, lines, [error.problem])
     finally:
         loader.dispose()
 
 
+# Limits on what one YAML text may make. An alias (*name) repeats a whole value, so ten
+# lines of aliases of aliases make a billion values ("billion laughs"); the real policy
+# file makes a few hundred, nested six deep.
+MAX_VALUES = 100_000
+MAX_DEPTH = 50
+
+
+@dataclass
+class _Count:
+    values: int = 0
+
+
+class _LimitReached(Exception):  # noqa: N818 (caught in parse_yaml and reported)
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+
+
+def _too_deep(path: str, line: int) -> Problem:
+    return Problem(path, line, f"the values in this file are nested more than {MAX_DEPTH} "
+                   "levels deep", "check the indentation and the brackets [ ] and { }")
+
+
 def _build(node: yaml.Node, key_path: KeyPath, loader: yaml.SafeLoader,
-           lines: LineMap, problems: list[Problem], inside: set[int]) -> Any:
-    lines.lines.setdefault(key_path, node.start_mark.line + lines.first_line)
+           lines: LineMap, problems: list[Problem], inside: set[int], count: _Count) -> Any:
+    line = node.start_mark.line + lines.first_line
+    count.values += 1
+    if count.values > MAX_VALUES:
+        raise _LimitReached(Problem(
+            lines.path, line, f"the aliases (*name) in this file make more than "
+            f"{MAX_VALUES:,} values", "write the values out instead of repeating aliases "
+            "of lists that are themselves made of aliases"))
+    if len(key_path) > MAX_DEPTH:
+        raise _LimitReached(_too_deep(lines.path, line))
+    lines.lines.setdefault(key_path, line)
     if id(node) in inside:  # `&a [*a]`: an alias inside the value it names
         problems.append(Problem(lines.path, node.start_mark.line + lines.first_line,
                                 "an alias (*name) is used inside the value it names",
@@ -82,18 +117,21 @@ def _build(node: yaml.Node, key_path: KeyPath, loader: yaml.SafeLoader,
             except Exception:  # `? !!int abc`: PyYAML raises ValueError, IndexError…
                 key = key_node.value
             if not isinstance(key, (str, int)):
-                problems.append(Problem(lines.path, key_line, f"'{key}' cannot be used as a name",
+                shown = key_node.value[:40] if isinstance(key_node, yaml.ScalarNode) else \
+                    "a list or a mapping"  # never printed whole: it may be an alias of a huge one
+                problems.append(Problem(lines.path, key_line, f"'{shown}' cannot be used as a name",
                                         "use a plain word such as 'fee'"))
                 continue
             if key in result:
                 problems.append(Problem(lines.path, key_line, f"'{key}' is given twice",
                                         "keep only one of them"))
             lines.lines[(*key_path, key)] = key_line
-            result[key] = _build(value_node, (*key_path, key), loader, lines, problems, inside)
+            result[key] = _build(value_node, (*key_path, key), loader, lines, problems, inside,
+                                 count)
         return result
     if isinstance(node, yaml.SequenceNode):
         inside = inside | {id(node)}
-        return [_build(item, (*key_path, index), loader, lines, problems, inside)
+        return [_build(item, (*key_path, index), loader, lines, problems, inside, count)
                 for index, item in enumerate(node.value)]
     try:
         value = loader.construct_object(node, deep=True)
