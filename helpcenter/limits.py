@@ -389,10 +389,10 @@ def _join_size(value: Iterable[Any], d: str = "", attribute: Any = None) -> int:
 
 
 def _replace_size(s: Any, old: str = "", new: str = "", count: int | None = None) -> int:
-    text = str(s) if isinstance(s, str) else ""
-    times = (len(text) + 1 if old == "" else text.count(str(old)))
-    return len(text) + times * len(str(new)) if count is None else \
-        len(text) + min(times, count) * len(str(new))
+    text = s if isinstance(s, str) else ""
+    times = len(text) + 1 if old == "" else text.count(str(old))
+    times = times if count is None or count < 0 else min(times, count)
+    return len(text) + times * max(len(str(new)) - len(str(old)), 0)
 
 
 def _indent_size(s: Any, width: int | str = 4, *_args: Any, **_kwargs: Any) -> int:

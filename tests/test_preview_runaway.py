@@ -1,0 +1,76 @@
+"""The live preview against content that makes a build run away: a real `build.py serve`
+on 127.0.0.1, real files saved in a scratch copy of the help center.
+
+The runaway answer below stays inside every count limit (limits.py) but does real work
+at each of its 190,000 steps, so it runs for many seconds, as a slow runaway would; the
+preview must keep serving, say that it is rebuilding (never "ok"), drop that build at
+the next save, and build the fix.
+"""
+
+from __future__ import annotations
+
+import signal
+import time
+
+from conftest import Site
+from test_serve import WAIT, Preview, start_preview, stop_preview
+
+RUNAWAY = ("{% for i in range(10000) %}{% for j in range(19) %}"
+           "{{ ('a' * 99999) | replace('a', 'b') | length }}{% endfor %}{% endfor %}")
+ENTRY = "content/ja/shipping-cost.md"
+
+
+def save_runaway(preview: Preview) -> None:
+    preview.site.write(ENTRY, preview.site.read(ENTRY) + "\n" + RUNAWAY + "\n")
+
+
+def wait_for_slow_build(preview: Preview) -> dict:
+    preview.wait_for_line("still rebuilding after")
+    status = preview.status()
+    assert status["state"] == "building", status
+    return status
+
+
+def test_a_runaway_edit_is_reported_and_the_next_save_is_built(site: Site) -> None:
+    preview = start_preview(site)
+    try:
+        good = site.read(ENTRY)
+        save_runaway(preview)
+        status = wait_for_slow_build(preview)
+        assert "content/ja/shipping-cost.md" in status["notice"]
+        # the server answers while the build runs, with the last good site
+        assert "全国一律" in preview.page("/ja/shipping-cost/")
+        site.write(ENTRY, good.replace("全国一律", "全国どこでも一律"))
+        preview.wait_for_line("stopping the slow build")
+        status = preview.wait_for_status("ok")
+        assert status["problems"] == [] and status["notice"] == ""
+        assert "全国どこでも一律" in preview.page("/ja/shipping-cost/")
+        assert not [line for line in preview.output if line.startswith("build failed")]
+    finally:
+        stop_preview(preview)
+
+
+def test_a_runaway_that_is_not_fixed_ends_in_a_problem_naming_the_file(site: Site) -> None:
+    preview = start_preview(site)
+    try:
+        site.write(ENTRY, site.read(ENTRY) + "\n{{ 'a' * 10**9 }}\n")
+        status = preview.wait_for_status("failed")
+        assert status["problems"] == [
+            "content/ja/shipping-cost.md:8: this makes 1,000,000,000 characters, more than "
+            "an answer can hold (write the text out, or repeat it fewer times)"]
+        assert "全国一律" in preview.page("/ja/shipping-cost/")  # the last good page
+    finally:
+        stop_preview(preview)
+
+
+def test_one_ctrl_c_stops_the_preview_during_a_runaway_build(site: Site) -> None:
+    preview = start_preview(site)
+    save_runaway(preview)
+    wait_for_slow_build(preview)
+    asked = time.monotonic()
+    preview.process.send_signal(signal.SIGINT)
+    assert preview.process.wait(timeout=WAIT) == 0
+    preview.wait_for_line("Stopped the preview.")
+    assert "Traceback" not in "\n".join(preview.output)
+    assert time.monotonic() - asked < WAIT
+
