@@ -32,9 +32,11 @@ for it) to insert the checks; the checks are filters whose names content cannot 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 import re
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -54,7 +56,8 @@ MAX_INT_BITS = 4_000      # a number of about 1,200 digits
 MAX_STEPS = 200_000       # loop iterations + calls + filters in one page
 MAX_OUTPUT = 2_000_000    # characters one page's placeholders and loops may write
 MAX_DEPTH = 40            # macros calling macros
-SECONDS = 20.0            # backstop: wall-clock time to render one page
+SECONDS = 10.0            # backstop: wall-clock time to fill one page's placeholders
+MARKDOWN_SECONDS = 5.0    # wall-clock time to turn one answer's Markdown into HTML
 
 _ITERATE, _EMIT, _CHARGE, _TEXT = "limits-iterate", "limits-emit", "limits-charge", "limits-text"
 # Methods of text, lists and mappings whose result is never bigger than their input.
@@ -123,8 +126,48 @@ class Budget:
                                 "probably makes far more than meant")
 
 
+class _OutOfTime(BaseException):
+    """Raised inside Python-Markdown; a BaseException so that no `except Exception` in a
+    library can swallow it and carry on."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float, what: str) -> Iterator[None]:
+    """Stops the Python code run inside after `seconds`, or when the preview stops this
+    build, with LimitExceeded.
+
+    For code we do not own (Python-Markdown: a body of 50,000 '[' or of 20,000 headings
+    takes minutes, a list indented 10,000 times overflows the stack): a profile hook, which
+    Python calls on every function call in this thread only, checks the clock every 256
+    calls. It costs about 1 ms per answer of the real help center.
+    """
+    deadline = time.monotonic() + seconds
+    stopping = getattr(threading.current_thread(), "stopping", None)
+    calls = 0
+
+    def check(_frame: Any, _event: str, _arg: Any) -> None:
+        nonlocal calls
+        calls += 1
+        if calls % 256 == 0 and (time.monotonic() > deadline
+                                 or (stopping is not None and stopping.is_set())):
+            raise _OutOfTime
+
+    before = sys.getprofile()
+    sys.setprofile(check)
+    try:
+        yield
+    except _OutOfTime:
+        raise LimitExceeded(f"{what} takes more than {seconds:g} seconds", "shorten it; "
+                            "many unclosed '[' or hundreds of headings are slow") from None
+    except RecursionError:
+        raise LimitExceeded(f"{what} is nested too deeply", "lists or quotes inside each "
+                            "other are limited to a few levels") from None
+    finally:
+        sys.setprofile(before)
+
+
 def too_big(what: str) -> LimitExceeded:
-    return LimitExceeded(f"{what}, more than an answer can hold",
+    return LimitExceeded(f"{what}: too much for one answer",
                          "write the text out, or repeat it fewer times")
 
 

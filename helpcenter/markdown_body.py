@@ -23,7 +23,7 @@ from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
 from .content import Entry
-from .limits import BoundedSandbox, LimitExceeded
+from .limits import MARKDOWN_SECONDS, BoundedSandbox, LimitExceeded, time_limit
 from .problems import Problem, did_you_mean
 from .template_cache import TEMPLATES
 
@@ -59,7 +59,11 @@ def render_body(entry: Entry, env: SandboxedEnvironment,
         return None, [Problem(entry.path, _error_line(entry, error),
                               f"a placeholder cannot be filled: {error}",
                               "check the placeholder against content/policies.yaml")]
-    return _markdown_to_html(text, entry, entry_urls)
+    try:
+        with time_limit(MARKDOWN_SECONDS, "the Markdown of this answer"):
+            return _markdown_to_html(text, entry, entry_urls)
+    except LimitExceeded as error:
+        return None, [Problem(entry.path, entry.body_line, error.what, error.fix)]
 
 
 def _check_placeholders(entry: Entry, env: SandboxedEnvironment) -> list[Problem]:
