@@ -39,6 +39,8 @@ import re
 import sys
 import threading
 import time
+import traceback
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -76,6 +78,21 @@ class LimitExceeded(TemplateRuntimeError):  # noqa: N818 (like Jinja's own error
     def __init__(self, what: str, fix: str) -> None:
         super().__init__(what)
         self.what, self.fix = what, fix
+        self.line: int | None = None  # in the template, when not in the traceback
+
+
+def template_line(error: BaseException) -> int:
+    """The line, in the template, of the placeholder that went over a limit (Jinja puts
+    the template's frames into the traceback; the deepest one is where it happened)."""
+    if getattr(error, "line", None):
+        return error.line  # type: ignore[attr-defined, no-any-return]
+    lines = _template_lines(error)
+    return lines[-1] if lines else 1
+
+
+def _template_lines(error: BaseException) -> list[int]:
+    return [line for frame, line in traceback.walk_tb(error.__traceback__)
+            if frame.f_code.co_filename == "<template>" or "__jinja_template__" in frame.f_globals]
 
 
 class StoppableThread(threading.Thread):
@@ -205,9 +222,12 @@ class BoundedTemplate(Template):
             environment.start_page()
         try:
             return super().render(*args, **kwargs)
-        except RecursionError:  # an answer that includes itself: {% include %} is no call
-            raise LimitExceeded("this answer includes itself, or nests includes too deeply",
-                                "remove the {% include %}") from None
+        except RecursionError as error:  # an answer that includes itself: no call
+            exceeded = LimitExceeded("this answer includes itself, or nests includes too "
+                                     "deeply", "remove the {% include %}")
+            lines = _template_lines(error)  # the include repeats on every level
+            exceeded.line = Counter(lines).most_common(1)[0][0] if lines else None
+            raise exceeded from None
 
 
 class BoundedSandbox(SandboxedEnvironment):

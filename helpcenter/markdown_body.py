@@ -23,7 +23,13 @@ from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
 from .content import Entry
-from .limits import MARKDOWN_SECONDS, BoundedSandbox, LimitExceeded, time_limit
+from .limits import (
+    MARKDOWN_SECONDS,
+    BoundedSandbox,
+    LimitExceeded,
+    template_line,
+    time_limit,
+)
 from .problems import Problem, did_you_mean
 from .template_cache import TEMPLATES
 
@@ -54,7 +60,8 @@ def render_body(entry: Entry, env: SandboxedEnvironment,
     try:
         text = template.render()
     except LimitExceeded as error:
-        return None, [Problem(entry.path, _error_line(entry, error), error.what, error.fix)]
+        return None, [Problem(entry.path, entry.body_line + template_line(error) - 1,
+                              error.what, error.fix)]
     except TemplateError as error:
         return None, [Problem(entry.path, _error_line(entry, error),
                               f"a placeholder cannot be filled: {error}",

@@ -28,13 +28,13 @@ def read_source_bytes(path: Path, shown: str,
     """The bytes of a regular file of at most `limit` bytes, or a problem naming it."""
     try:
         handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except OSError as error:
-        return b"", _unreadable(error, shown)
+    except OSError as error:  # a socket cannot be opened at all: say what it is
+        kind = _special_kind(os.stat(path).st_mode) if os.path.exists(path) else ""
+        return b"", _special(kind, shown) if kind else _unreadable(error, shown)
     try:
         kind = _special_kind(os.fstat(handle).st_mode)
         if kind:
-            return b"", Problem(shown, 0, f"this is {kind}, not a file the build can read",
-                                "replace it with a text file, or delete it")
+            return b"", _special(kind, shown)
         data = _read_at_most(handle, limit + 1)
     except OSError as error:
         return b"", _unreadable(error, shown)
@@ -80,6 +80,11 @@ def _special_kind(mode: int) -> str:
              (stat.S_ISSOCK, "a socket"))
     return next((name for test, name in kinds if test(mode)), "" if stat.S_ISREG(mode)
                 else "a special file")
+
+
+def _special(kind: str, shown: str) -> Problem:
+    return Problem(shown, 0, f"this is {kind}, not a file the build can read",
+                   "replace it with a text file, or delete it")
 
 
 def _unreadable(error: OSError, shown: str) -> Problem:

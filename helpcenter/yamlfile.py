@@ -78,6 +78,7 @@ MAX_DEPTH = 50
 @dataclass
 class _Count:
     values: int = 0
+    seen: set[int] = field(default_factory=set)   # nodes built once: a second time is an alias
 
 
 class _LimitReached(Exception):  # noqa: N818 (caught in parse_yaml and reported)
@@ -91,12 +92,19 @@ def _too_deep(path: str, line: int) -> Problem:
 
 
 def _build(node: yaml.Node, key_path: KeyPath, loader: yaml.SafeLoader,
-           lines: LineMap, problems: list[Problem], inside: set[int], count: _Count) -> Any:
+           lines: LineMap, problems: list[Problem], inside: set[int], count: _Count,
+           alias_at: int = 0) -> Any:
+    """`alias_at`: the length of the key path where an alias was first followed, on the way
+    to this node (0: none); too many values are reported at the value holding that alias."""
     line = node.start_mark.line + lines.first_line
     count.values += 1
+    if not alias_at and id(node) in count.seen:
+        alias_at = len(key_path)
+    count.seen.add(id(node))
     if count.values > MAX_VALUES:
         raise _LimitReached(Problem(
-            lines.path, line, f"the aliases (*name) in this file make more than "
+            lines.path, lines.line(key_path[:alias_at - 1]) if alias_at else line,
+            f"the aliases (*name) in this file make more than "
             f"{MAX_VALUES:,} values", "write the values out instead of repeating aliases "
             "of lists that are themselves made of aliases"))
     if len(key_path) > MAX_DEPTH:
@@ -127,11 +135,12 @@ def _build(node: yaml.Node, key_path: KeyPath, loader: yaml.SafeLoader,
                                         "keep only one of them"))
             lines.lines[(*key_path, key)] = key_line
             result[key] = _build(value_node, (*key_path, key), loader, lines, problems, inside,
-                                 count)
+                                 count, alias_at)
         return result
     if isinstance(node, yaml.SequenceNode):
         inside = inside | {id(node)}
-        return [_build(item, (*key_path, index), loader, lines, problems, inside, count)
+        return [_build(item, (*key_path, index), loader, lines, problems, inside, count,
+                       alias_at)
                 for index, item in enumerate(node.value)]
     try:
         value = loader.construct_object(node, deep=True)
