@@ -9,6 +9,7 @@ the next save, and build the fix.
 
 from __future__ import annotations
 
+import os
 import signal
 import time
 
@@ -53,11 +54,14 @@ def test_a_runaway_edit_is_reported_and_the_next_save_is_built(site: Site) -> No
 def test_a_runaway_that_is_not_fixed_ends_in_a_problem_naming_the_file(site: Site) -> None:
     preview = start_preview(site)
     try:
-        site.write(ENTRY, site.read(ENTRY) + "\n{{ 'a' * 10**9 }}\n")
+        before = site.read(ENTRY)
+        assert before.endswith("\n")
+        site.write(ENTRY, before + "{{ 'a' * 10**9 }}\n")
+        line = before.count("\n") + 1
         status = preview.wait_for_status("failed")
         assert status["problems"] == [
-            "content/ja/shipping-cost.md:8: this makes 1,000,000,000 characters, more than "
-            "an answer can hold (write the text out, or repeat it fewer times)"]
+            f"content/ja/shipping-cost.md:{line}: this makes 1,000,000,000 characters: too much for "
+            "one answer (write the text out, or repeat it fewer times)"]
         assert "全国一律" in preview.page("/ja/shipping-cost/")  # the last good page
     finally:
         stop_preview(preview)
@@ -74,3 +78,20 @@ def test_one_ctrl_c_stops_the_preview_during_a_runaway_build(site: Site) -> None
     assert "Traceback" not in "\n".join(preview.output)
     assert time.monotonic() - asked < WAIT
 
+
+
+def test_a_named_pipe_saved_as_an_entry_is_reported_and_never_blocks(site: Site) -> None:
+    """Reading a pipe waits for a writer for ever: the preview must not even try."""
+    preview = start_preview(site)
+    try:
+        pipe = site.root / "content/ja/pipe.md"
+        os.mkfifo(pipe)
+        status = preview.wait_for_status("failed")
+        assert status["problems"] == [
+            "content/ja/pipe.md: this is a named pipe (FIFO), not a file the build can read "
+            "(replace it with a text file, or delete it)"]
+        assert "全国一律" in preview.page("/ja/shipping-cost/")
+        pipe.unlink()
+        assert preview.wait_for_status("ok")["problems"] == []
+    finally:
+        stop_preview(preview)
