@@ -243,7 +243,6 @@ class BoundedSandbox(SandboxedEnvironment):
         self.globals["range"] = self._range
         self.filters.update({_ITERATE: self._iterate, _EMIT: self._emit,
                              _CHARGE: self._charge, _TEXT: self._text})
-        self._wrapped: set[str] = set()
 
     # -- the budget of one render ------------------------------------------------------
 
@@ -381,7 +380,9 @@ def _literal_text(body: list[nodes.Node]) -> Iterator[nodes.TemplateData]:
     for node in body:
         if isinstance(node, nodes.TemplateData):
             yield node
-        elif not isinstance(node, (nodes.For, nodes.Macro, nodes.CallBlock)):
+        elif isinstance(node, nodes.For):  # its `else:` runs once, as part of this body
+            yield from _literal_text(node.else_)
+        elif not isinstance(node, (nodes.Macro, nodes.CallBlock)):
             yield from _literal_text(list(node.iter_child_nodes()))
 
 

@@ -156,9 +156,9 @@ class Loop:
             self.build.stop()
 
     def finished(self, outcome: Outcome) -> None:
-        abandoned = self.build is not None and self.build.stopping.is_set()
+        stopped = self.build is not None and self.build.stopping.is_set()
         self.build = None
-        if abandoned:  # its problems are those of a build stopped halfway: not reported;
+        if stopped and not outcome.ok:  # problems of a build stopped halfway: not reported;
             self.poll()  # the save that stopped it is built next (it is due)
             return
         if outcome.skipped:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import signal
-import time
 
 from conftest import Site
 from test_serve import WAIT, Preview, start_preview, stop_preview
@@ -71,12 +70,10 @@ def test_one_ctrl_c_stops_the_preview_during_a_runaway_build(site: Site) -> None
     preview = start_preview(site)
     save_runaway(preview)
     wait_for_slow_build(preview)
-    asked = time.monotonic()
     preview.process.send_signal(signal.SIGINT)
-    assert preview.process.wait(timeout=WAIT) == 0
+    assert preview.process.wait(timeout=WAIT) == 0  # today's bug: it ran until the build ended
     preview.wait_for_line("Stopped the preview.")
     assert "Traceback" not in "\n".join(preview.output)
-    assert time.monotonic() - asked < WAIT
 
 
 
