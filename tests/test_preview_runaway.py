@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import signal
 
+import pytest
 from conftest import Site
 from test_serve import WAIT, Preview, start_preview, stop_preview
 
@@ -90,5 +91,41 @@ def test_a_named_pipe_saved_as_an_entry_is_reported_and_never_blocks(site: Site)
         assert "全国一律" in preview.page("/ja/shipping-cost/")
         pipe.unlink()
         assert preview.wait_for_status("ok")["problems"] == []
+    finally:
+        stop_preview(preview)
+
+
+@pytest.mark.browser
+def test_the_overlay_says_a_runaway_build_is_still_running_then_shows_the_fix(
+        site: Site) -> None:
+    """In a real browser, under the preview's strict CSP: the box on the page says that the
+    build is still running (the page itself is the last good one); once the fix is built,
+    the page reloads with it and the notice goes."""
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    preview = start_preview(site)
+    try:
+        with playwright_api.sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
+                                                 args=["--no-sandbox", "--disable-gpu"])
+            page = browser.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.goto(preview.url("/ja/shipping-cost/"))
+            preview.wait_until(lambda: preview.status()["browsers"] == 1,
+                               "livereload to connect")
+            good = site.read(ENTRY)
+            save_runaway(preview)
+            overlay = page.locator(".milamore-preview-overlay")
+            overlay.wait_for(timeout=WAIT * 1000)
+            assert "Still rebuilding after" in overlay.inner_text()
+            assert "content/ja/shipping-cost.md" in overlay.inner_text()
+            site.write(ENTRY, good.replace("全国一律", "全国どこでも一律"))
+            page.locator("main", has_text="全国どこでも一律").wait_for(timeout=WAIT * 1000)
+            # the notice goes; the box stays for the warning that the English is now stale
+            page.locator(".milamore-preview-notice").wait_for(state="detached",
+                                                              timeout=WAIT * 1000)
+            assert "Still rebuilding" not in overlay.inner_text()
+            assert errors == []
+            browser.close()
     finally:
         stop_preview(preview)
