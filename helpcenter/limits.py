@@ -60,6 +60,7 @@ MAX_OUTPUT = 2_000_000    # characters one page's placeholders and loops may wri
 MAX_DEPTH = 40            # macros calling macros
 SECONDS = 10.0            # backstop: wall-clock time to fill one page's placeholders
 MARKDOWN_SECONDS = 5.0    # wall-clock time to turn one answer's Markdown into HTML
+YAML_SECONDS = 5.0        # wall-clock time to read one YAML text (the real ones: 0.05 s)
 
 _ITERATE, _EMIT, _CHARGE, _TEXT = "limits-iterate", "limits-emit", "limits-charge", "limits-text"
 # Methods of text, lists and mappings whose result is never bigger than their input.
@@ -149,12 +150,13 @@ class _OutOfTime(BaseException):
 
 
 @contextlib.contextmanager
-def time_limit(seconds: float, what: str) -> Iterator[None]:
+def time_limit(seconds: float, what: str, fix: str) -> Iterator[None]:
     """Stops the Python code run inside after `seconds`, or when the preview stops this
-    build, with LimitExceeded.
+    build, with LimitExceeded(f"{what} takes more than … seconds", fix).
 
     For code we do not own (Python-Markdown: a body of 50,000 '[' or of 20,000 headings
-    takes minutes, a list indented 10,000 times overflows the stack): a profile hook, which
+    takes minutes, a list indented 10,000 times overflows the stack; PyYAML: a megabyte of
+    values takes ten seconds to compose before it can be counted): a profile hook, which
     Python calls on every function call in this thread only, checks the clock every 256
     calls. It costs about 1 ms per answer of the real help center.
     """
@@ -174,11 +176,10 @@ def time_limit(seconds: float, what: str) -> Iterator[None]:
     try:
         yield
     except _OutOfTime:
-        raise LimitExceeded(f"{what} takes more than {seconds:g} seconds", "shorten it; "
-                            "many unclosed '[' or hundreds of headings are slow") from None
+        raise LimitExceeded(f"{what} takes more than {seconds:g} seconds", fix) from None
     except RecursionError:
-        raise LimitExceeded(f"{what} is nested too deeply", "lists or quotes inside each "
-                            "other are limited to a few levels") from None
+        raise LimitExceeded(f"{what} is nested too deeply", "lists, quotes or brackets "
+                            "inside each other are limited to a few levels") from None
     finally:
         sys.setprofile(before)
 

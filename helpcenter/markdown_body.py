@@ -67,7 +67,8 @@ def render_body(entry: Entry, env: SandboxedEnvironment,
                               f"a placeholder cannot be filled: {error}",
                               "check the placeholder against content/policies.yaml")]
     try:
-        with time_limit(MARKDOWN_SECONDS, "the Markdown of this answer"):
+        with time_limit(MARKDOWN_SECONDS, "the Markdown of this answer", "shorten it; "
+                        "many unclosed '[' or hundreds of headings are slow"):
             return _markdown_to_html(text, entry, entry_urls)
     except LimitExceeded as error:
         return None, [Problem(entry.path, entry.body_line, error.what, error.fix)]

@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from .limits import YAML_SECONDS, LimitExceeded, time_limit
 from .problems import Problem
 
 KeyPath = tuple[Any, ...]
@@ -52,20 +53,29 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> ParsedYaml:
     except yaml.YAMLError as error:
         return ParsedYaml(None, lines, [_syntax_problem(error, path, first_line, text)])
     try:
-        node = loader.get_single_node()
-        if node is None:
-            return ParsedYaml(None, lines, [])
-        problems: list[Problem] = []
-        data = _build(node, (), loader, lines, problems, set(), _Count())
-        return ParsedYaml(data, lines, problems)
+        with time_limit(YAML_SECONDS, "reading this file", "a settings file has a few "
+                        "hundred values; check that the right file was saved here"):
+            return _compose(loader, lines, path, first_line)
+    except LimitExceeded as error:
+        return ParsedYaml(None, lines, [Problem(path, first_line, error.what, error.fix)])
     except yaml.YAMLError as error:
         return ParsedYaml(None, lines, [_syntax_problem(error, path, first_line, text)])
-    except RecursionError:  # PyYAML composes recursively: `[[[[…` thousands deep
-        return ParsedYaml(None, lines, [_too_deep(path, first_line)])
     except _LimitReached as error:
         return ParsedYaml(None, lines, [error.problem])
     finally:
         loader.dispose()
+
+
+def _compose(loader: yaml.SafeLoader, lines: LineMap, path: str, first_line: int) -> ParsedYaml:
+    try:
+        node = loader.get_single_node()
+    except RecursionError:  # PyYAML composes recursively: `[[[[…` hundreds deep
+        return ParsedYaml(None, lines, [_too_deep(path, first_line)])
+    if node is None:
+        return ParsedYaml(None, lines, [])
+    problems: list[Problem] = []
+    data = _build(node, (), loader, lines, problems, set(), _Count())
+    return ParsedYaml(data, lines, problems)
 
 
 # Limits on what one YAML text may make. An alias (*name) repeats a whole value, so ten
@@ -101,12 +111,15 @@ def _build(node: yaml.Node, key_path: KeyPath, loader: yaml.SafeLoader,
     if not alias_at and id(node) in count.seen:
         alias_at = len(key_path)
     count.seen.add(id(node))
+    if count.values > MAX_VALUES and alias_at:
+        raise _LimitReached(Problem(
+            lines.path, lines.line(key_path[:alias_at - 1]), f"the aliases (*name) in this "
+            f"file make more than {MAX_VALUES:,} values", "write the values out instead of "
+            "repeating aliases of lists that are themselves made of aliases"))
     if count.values > MAX_VALUES:
         raise _LimitReached(Problem(
-            lines.path, lines.line(key_path[:alias_at - 1]) if alias_at else line,
-            f"the aliases (*name) in this file make more than "
-            f"{MAX_VALUES:,} values", "write the values out instead of repeating aliases "
-            "of lists that are themselves made of aliases"))
+            lines.path, line, f"this file holds more than {MAX_VALUES:,} values", "a settings "
+            "file has a few hundred; check that the right file was saved here"))
     if len(key_path) > MAX_DEPTH:
         raise _LimitReached(_too_deep(lines.path, line))
     lines.lines.setdefault(key_path, line)
