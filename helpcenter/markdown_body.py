@@ -23,14 +23,9 @@ from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
 from .content import Entry
-from .limits import (
-    MARKDOWN_SECONDS,
-    BoundedSandbox,
-    LimitExceeded,
-    template_line,
-    time_limit,
-)
+from .limits import MARKDOWN_SECONDS, LimitExceeded, template_line, time_limit
 from .problems import Problem, did_you_mean
+from .sandbox_limits import BoundedSandbox
 from .template_cache import TEMPLATES
 
 
