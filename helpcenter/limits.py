@@ -117,7 +117,7 @@ def time_limit(seconds: float, what: str, fix: str) -> Iterator[None]:
     takes minutes, a list indented 10,000 times overflows the stack; PyYAML: a megabyte of
     values takes ten seconds to compose before it can be counted): a profile hook, which
     Python calls on every function call in this thread only, checks the clock every 256
-    calls. It costs about 1 ms per answer of the real help center.
+    calls. It costs about 2 ms per answer of the real help center.
     """
     deadline = time.monotonic() + seconds
     stopping = getattr(threading.current_thread(), "stopping", None)
