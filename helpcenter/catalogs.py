@@ -22,6 +22,7 @@ from jinja2 import TemplateSyntaxError
 from .config import SiteConfig
 from .problems import Problem, display_path
 from .sanitize import findings, markup_of
+from .source_files import read_source_bytes
 
 SOURCE_LANGUAGE = "en"
 DOMAIN = "messages"
@@ -39,18 +40,21 @@ def load_catalogs(config: SiteConfig) -> tuple[dict[str, Catalog], list[Problem]
     for lang in config.codes:
         path = po_path(config.root, lang)
         shown = display_path(path, config.root)
-        if not path.is_file():
+        if not path.exists() and not path.is_symlink():
             problems.append(Problem(shown, 0, f"the '{lang}' translation catalog is missing",
                                     "run: python build.py i18n update"))
             continue
-        syntax = po_syntax_problems(path.read_bytes(), shown)
+        data, unreadable = read_source_bytes(path, shown)
+        if unreadable:
+            problems.append(unreadable)
+            continue
+        syntax = po_syntax_problems(data, shown)
         if syntax:
             problems += syntax
             continue
         try:
-            with path.open("rb") as handle:
-                catalogs[lang] = read_po(handle, locale=lang, abort_invalid=True)
-        except (PoFileError, ValueError) as error:
+            catalogs[lang] = read_po(BytesIO(data), locale=lang, abort_invalid=True)
+        except (PoFileError, ValueError, UnicodeDecodeError) as error:
             problems.append(Problem(shown, getattr(error, "lineno", 0) or 0,
                                     f"this catalog cannot be read: {error}",
                                     "compare the line with the entries around it"))

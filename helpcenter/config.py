@@ -21,6 +21,7 @@ from .base_url import base_url_findings, production_findings
 from .placeholders import Placeholder, find_placeholders
 from .problems import Problem, display_path
 from .schema import ID, Check, ListOf, Localized, Record, Text
+from .source_files import read_source_text
 from .yamlfile import parse_yaml
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -102,10 +103,12 @@ def production_problems(config: SiteConfig) -> list[Problem]:
 def load_config(root: Path, base_url: str | None = None) -> tuple[SiteConfig | None, list[Problem]]:
     path = root / "site.yaml"
     shown = display_path(path, root)
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():  # a broken link is read, and named
         return None, [Problem(shown, 0, "site.yaml is missing", "run the build from the project "
                               "folder, the one that holds site.yaml")]
-    text = path.read_text(encoding="utf-8-sig")
+    text, problem = read_source_text(path, shown)
+    if problem:
+        return None, [problem]
     parsed = parse_yaml(text, shown)
     if parsed.problems:
         return None, parsed.problems

@@ -14,6 +14,7 @@ from typing import Any
 from .config import SiteConfig
 from .problems import Problem, did_you_mean, display_path
 from .schema import ID, Check, Integer, ListOf, Spec, Text, describe
+from .source_files import read_source_text
 from .yamlfile import KeyPath, parse_yaml
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -113,13 +114,9 @@ def read_entry(path: Path, lang: str, config: SiteConfig) -> tuple[Entry | None,
 
 
 def _read_text(path: Path, shown: str) -> tuple[str, Problem | None]:
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        return "", Problem(shown, line, "this file is not saved as UTF-8",
-                           "save it again with the encoding UTF-8")
+    text, problem = read_source_text(path, shown)
+    if problem:
+        return "", problem
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         return "", Problem(shown, 1, "this file is empty",

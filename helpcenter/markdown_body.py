@@ -32,7 +32,9 @@ from markdown.treeprocessors import Treeprocessor
 
 from .content import Entry
 from .formatting import FilterInputError
+from .limits import MARKDOWN_SECONDS, LimitExceeded, template_line, template_lines, time_limit
 from .problems import Problem, did_you_mean
+from .sandbox_limits import BoundedSandbox
 from .sanitize import Finding, clean, findings
 from .template_cache import TEMPLATES
 
@@ -43,12 +45,12 @@ def content_environment(entries: list[Entry], filters: Mapping[str, Any],
     bodies = {e.path: e.body for e in entries}
     # The file name is the template's name, so that an error while rendering can be traced
     # to its line (`_error_line`); every body is final for the life of the environment.
-    env = SandboxedEnvironment(loader=FunctionLoader(
-                                   lambda name: (bodies[name], name, lambda: True)
-                                   if name in bodies else None),
-                               bytecode_cache=TEMPLATES,
-                               undefined=StrictUndefined, autoescape=True,
-                               keep_trailing_newline=True)
+    env = BoundedSandbox(loader=FunctionLoader(
+                             lambda name: (bodies[name], name, lambda: True)
+                             if name in bodies else None),
+                         bytecode_cache=TEMPLATES,
+                         undefined=StrictUndefined, autoescape=True,
+                         keep_trailing_newline=True)
     env.filters.update(filters)
     env.globals.update(context)
     return env
@@ -66,10 +68,17 @@ def render_body(entry: Entry, env: SandboxedEnvironment,
         return None, problems
     try:
         text = template.render()
+    except LimitExceeded as error:  # never run again placeholder by placeholder
+        return None, [Problem(entry.path, _limit_line(entry, error), error.what, error.fix)]
     except Exception as error:  # content is the editor's: any failure is theirs to fix
         first = _failed(entry, error)
         return None, sorted({first, *_each_failing_placeholder(entry, env)})
-    return _markdown_to_html(text, entry, entry_urls)
+    try:
+        with time_limit(MARKDOWN_SECONDS, "the Markdown of this answer", "shorten it; "
+                        "many unclosed '[' or hundreds of headings are slow"):
+            return _markdown_to_html(text, entry, entry_urls)
+    except LimitExceeded as error:
+        return None, [Problem(entry.path, entry.body_line, error.what, error.fix)]
 
 
 def _failed(entry: Entry, error: Exception) -> Problem:
@@ -124,6 +133,8 @@ def _runtime_problem(error: Exception) -> tuple[str, str]:
     """What went wrong while filling in a placeholder, in an editor's words, and the fix."""
     if isinstance(error, FilterInputError):
         return error.message, error.fix
+    if isinstance(error, LimitExceeded):
+        return error.what, error.fix
     for kind, what, fix in _RUNTIME_ERRORS:
         if isinstance(error, kind):
             return what, fix
@@ -174,6 +185,14 @@ def _check_path(node: nodes.Getattr, values: Mapping[str, Any], entry: Entry) ->
                        did_you_mean(part, value) + f" (the values of {walked} are in "
                        "content/policies.yaml)")
     return None
+
+
+def _limit_line(entry: Entry, error: LimitExceeded) -> int:
+    """The file line of the placeholder that went over a limit: the limit's own record of
+    it, else the failing template frame (as for any other error)."""
+    if getattr(error, "line", None) or template_lines(error):
+        return entry.body_line + template_line(error) - 1
+    return _error_line(entry, error)
 
 
 def _error_line(entry: Entry, error: BaseException) -> int:

@@ -28,6 +28,7 @@ from .schema import (
     Spec,
     Text,
 )
+from .source_files import read_source_text
 from .yamlfile import LineMap, parse_yaml
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -116,10 +117,13 @@ class PolicyData:
 def load_policies(path: Path, root: Path,
                   languages: tuple[str, ...]) -> tuple[PolicyData | None, list[Problem]]:
     shown = display_path(path, root)
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():  # a broken link is read, and named
         return None, [Problem(shown, 0, "the policy file is missing",
                               "create it; see README, 'Changing a policy value'")]
-    parsed = parse_yaml(path.read_text(encoding="utf-8-sig"), shown)
+    text, problem = read_source_text(path, shown)
+    if problem:
+        return None, [problem]
+    parsed = parse_yaml(text, shown)
     if parsed.problems or parsed.data is None:
         return None, parsed.problems or [Problem(shown, 1, "the policy file is empty",
                                                  "add the 'shop:' and 'policies:' sections")]

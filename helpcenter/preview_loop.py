@@ -6,6 +6,12 @@ serving the last good site. Its outcome is printed in the terminal (one line per
 then its problems), published to the browser overlay through `PreviewState.status`,
 and open pages are told to reload. After each good build, the search index is made
 again in a second thread (preview_search.py).
+
+A runaway build (content that makes a page do far too much work, see limits.py) never
+holds the preview: while a build runs, the status says "building", and after
+`SLOW_SECONDS` the terminal and the overlay say that it is slow; the next save stops it
+(`StoppableThread`: the render stops at its next step) and is built instead; and the
+build thread is a daemon, so one Ctrl+C ends the process even while a build runs.
 """
 
 from __future__ import annotations
@@ -23,14 +29,16 @@ from livereload.handlers import LiveReloadHandler
 from tornado.ioloop import IOLoop, PeriodicCallback
 from tornado.websocket import WebSocketClosedError
 
+from .limits import StoppableThread
 from .preview import Outcome, PreviewBuilder
 from .preview_search import SearchIndex
-from .problems import BuildFailed, Problem
+from .problems import BuildFailed, Problem, display_path
 from .progress import Reporter
 from .render import Page
 from .watch import Debounce, changed, scan
 
 POLL_SECONDS = 0.1
+SLOW_SECONDS = 2.0   # a build running longer is reported, and stopped by the next save
 
 
 @dataclass
@@ -41,6 +49,7 @@ class PreviewState:
     files: dict[str, bytes] = field(default_factory=dict)
     status: dict[str, Any] = field(default_factory=lambda: {
         "state": "building", "generation": 0, "problems": [], "warnings": []})
+    finished: dict[str, Any] = field(default_factory=dict)  # the status of the last build
     _site: dict[str, bytes] = field(default_factory=dict)
     _search: dict[str, bytes] = field(default_factory=dict)
 
@@ -51,7 +60,7 @@ class PreviewState:
         problems = [str(p) for p in outcome.problems]
         count = _count(len(problems), "problem")
         self.status = {
-            "state": "ok" if outcome.ok else "failed",
+            "state": "ok" if outcome.ok else "failed", "notice": "",
             "generation": self.status["generation"] + 1,
             "problems": problems,
             "warnings": [str(p) for p in outcome.warnings],
@@ -59,6 +68,18 @@ class PreviewState:
                         if self.files else f"The preview cannot be built: {count}",
             "warnings_headline": "Warnings (the site builds; check --strict fails on these)",
         }
+        self.finished = self.status
+
+    def building(self, sources: list[str], slow_for: float = 0.0) -> None:
+        """A build is running (for `slow_for` seconds, once it is slow): never "ok"."""
+        notice = (f"Still rebuilding after {slow_for:.0f} s ({', '.join(sources[:3])}): a "
+                  "placeholder probably repeats far more work than meant. Saving a fix "
+                  "stops this build.") if slow_for else ""
+        self.status = {**(self.finished or self.status), "state": "building", "notice": notice}
+
+    def idle(self) -> None:
+        """No build runs any more (skipped, or stopped): the last build's status again."""
+        self.status = self.finished or self.status
 
     def search_index(self, files: dict[str, bytes]) -> None:
         self._search = files
@@ -74,8 +95,10 @@ class Loop:
         self.root, self.builder, self.state, self.reporter = root, builder, state, reporter
         self.debounce = Debounce()
         self.seen = scan(root)
-        self.building = False
-        self.worker = concurrent.futures.ThreadPoolExecutor(max_workers=1)
+        self.build: StoppableThread | None = None
+        self.build_started = 0.0
+        self.build_sources: list[str] = []
+        self.slow_reported = False
         self.search = SearchIndex()
         self.indexer = concurrent.futures.ThreadPoolExecutor(max_workers=1)
         self.indexing = self.index_again = False
@@ -87,7 +110,8 @@ class Loop:
 
     def stop(self) -> None:
         self.timer.stop()
-        self.worker.shutdown(wait=False, cancel_futures=True)  # it writes nothing to disk
+        if self.build is not None:  # a daemon thread: the process does not wait for it
+            self.build.stop()
         self.indexer.shutdown(wait=True, cancel_futures=True)  # it writes the search folder
         self.search.close()
 
@@ -96,18 +120,52 @@ class Loop:
         current = scan(self.root)
         self.debounce.note(changed(self.seen, current), now)
         self.seen = current
-        if not self.building and self.debounce.due(now):
-            self.building = True
-            future = self.worker.submit(_guarded(self.builder.rebuild), self.debounce.take())
-            IOLoop.current().add_future(future, self.finished)
+        if self.build is not None:
+            self._watch_build(now)
+        elif self.debounce.due(now):
+            self._start_build(self.debounce.take(), now)
 
-    def finished(self, future: concurrent.futures.Future[Outcome]) -> None:
-        self.building = False
-        outcome = future.result()
+    def _start_build(self, paths: set[Path], now: float) -> None:
+        """One build at a time, in a thread; its outcome comes back to the IOLoop."""
+        io_loop = IOLoop.current()
+        rebuild = _guarded(self.builder.rebuild)
+
+        def run() -> None:
+            outcome = rebuild(paths)
+            io_loop.add_callback(self.finished, outcome)
+
+        self.build, self.build_started, self.slow_reported = StoppableThread(run), now, False
+        self.build_sources = sorted(display_path(path, self.root) for path in paths)
+        self.state.building(self.build_sources)
+        self.build.start()
+
+    def _watch_build(self, now: float) -> None:
+        """Say when the running build is slow; stop a slow one when a newer save is due."""
+        assert self.build is not None
+        running = now - self.build_started
+        if running < SLOW_SECONDS:
+            return
+        if not self.slow_reported:
+            self.slow_reported = True
+            self.reporter.info(f"still rebuilding after {running:.0f} s "
+                               f"({', '.join(self.build_sources[:3])}); save a fix to stop "
+                               "this build")
+            self.state.building(self.build_sources, running)
+        if self.debounce.due(now) and not self.build.stopping.is_set():
+            self.reporter.info("stopping the slow build: a newer save is built instead")
+            self.build.stop()
+
+    def finished(self, outcome: Outcome) -> None:
+        stopped = self.build is not None and self.build.stopping.is_set()
+        self.build = None
+        if stopped and not outcome.ok:  # problems of a build stopped halfway: not reported;
+            self.poll()  # the save that stopped it is built next (it is due)
+            return
         if outcome.skipped:
+            self.state.idle()
             self.reporter.detail("saved without changes: nothing to rebuild")
             return
-        before = self.state.status
+        before = self.state.finished
         report(self.reporter, outcome, before, bool(self.builder.files))
         self.state.record(outcome, self.builder.files)
         if outcome.ok and outcome.changed_files:

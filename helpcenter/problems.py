@@ -8,6 +8,7 @@ a stage when the list is not empty.
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,11 +44,15 @@ def stop_if_any(problems: list[Problem]) -> None:
 
 
 def display_path(path: Path, root: Path) -> str:
-    """The path as an editor knows it: relative to the project when possible."""
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
+    """The path as an editor knows it: relative to the project when possible. A link is
+    named by its own name, not by the file it points to (which may be anywhere)."""
+    for shown, base in ((Path(os.path.abspath(path)), Path(os.path.abspath(root))),
+                        (path.resolve(), root.resolve())):
+        try:
+            return shown.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return str(path)
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

@@ -51,6 +51,25 @@ _NOT_READY = (b'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
 def serve(root: Path, host: str = "127.0.0.1", port: int = 8000,
           reporter: Reporter | None = None) -> int:
     reporter = reporter or Reporter()
+    # `kill` cleans up like Ctrl+C; installed before the first build, so that a kill at
+    # any moment is handled, even during a first build that takes long.
+    signal.signal(signal.SIGTERM, _interrupt)
+    loop: Loop | None = None
+    try:
+        loop = _start(root, host, port, reporter)
+        if loop is None:
+            return 1
+        IOLoop.current().start()
+    except KeyboardInterrupt:
+        reporter.info("\nStopped the preview.")
+    finally:
+        if loop is not None:
+            loop.stop()
+    return 0
+
+
+def _start(root: Path, host: str, port: int, reporter: Reporter) -> Loop | None:
+    """The first build, the server and the watch loop; None when the port is taken."""
     base_url = f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
     builder = PreviewBuilder(root, base_url)
     state = PreviewState()
@@ -64,23 +83,14 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000,
         reporter.problems([Problem(f"{host}:{port}", 0, f"cannot listen here: {error.strerror}",
                                    f"another program may use port {port}; try "
                                    f"--port {port + 1}")])
-        return 1
+        return None
     if host not in ("127.0.0.1", "localhost", "::1"):
         reporter.info(f"Listening on {host}: other computers on the network can see the preview.")
     loop = Loop(root, builder, state, reporter)
-    # `kill` cleans up like Ctrl+C; installed before the preview says it is ready, so a
-    # kill right after that message is handled too.
-    signal.signal(signal.SIGTERM, _interrupt)
-    try:
-        loop.start()
-        loop.reindex()
-        reporter.info(f"Previewing the help center at {base_url} (Ctrl+C stops)")
-        IOLoop.current().start()
-    except KeyboardInterrupt:
-        reporter.info("\nStopped the preview.")
-    finally:
-        loop.stop()
-    return 0
+    loop.start()
+    loop.reindex()
+    reporter.info(f"Previewing the help center at {base_url} (Ctrl+C stops)")
+    return loop
 
 
 def _interrupt(_signum: int, _frame: object) -> None:

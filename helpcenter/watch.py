@@ -16,6 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .source_files import read_source_bytes
+
 WATCHED = ("site.yaml", "content", "theme", "locales")
 # Editors' temporary and backup files, and files the build never reads.
 _IGNORED_SUFFIXES = (".swp", ".swo", ".swx", ".tmp", ".bak", ".orig", ".pot", ".mo", ".pyc", "~")
@@ -71,11 +73,13 @@ def changed(before: dict[str, Stat], after: dict[str, Stat]) -> set[Path]:
 
 
 def content_hash(path: Path) -> str | None:
-    """A hash of the file's bytes; None when it does not exist (or cannot be read)."""
-    try:
-        return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
-    except OSError:
-        return None
+    """A hash of the file's bytes; None when it does not exist. A file that cannot be
+    read (a named pipe, a link to a device, a huge file) is never opened for long: it
+    gets its problem as its "hash", so that saving it causes a build, which reports it."""
+    data, problem = read_source_bytes(path, str(path))
+    if problem is None:
+        return hashlib.blake2b(data, digest_size=16).hexdigest()
+    return None if not os.path.lexists(path) else f"unreadable: {problem.message}"
 
 
 def hashes(paths: Iterable[Path]) -> dict[Path, str | None]:

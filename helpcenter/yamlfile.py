@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from .limits import YAML_SECONDS, LimitExceeded, time_limit
 from .problems import Problem
 
 KeyPath = tuple[Any, ...]
@@ -52,21 +53,76 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> ParsedYaml:
     except yaml.YAMLError as error:
         return ParsedYaml(None, lines, [_syntax_problem(error, path, first_line, text)])
     try:
-        node = loader.get_single_node()
-        if node is None:
-            return ParsedYaml(None, lines, [])
-        problems: list[Problem] = []
-        data = _build(node, (), loader, lines, problems, set())
-        return ParsedYaml(data, lines, problems)
+        with time_limit(YAML_SECONDS, "reading this file", "a settings file has a few "
+                        "hundred values; check that the right file was saved here"):
+            return _compose(loader, lines, path, first_line)
+    except LimitExceeded as error:
+        return ParsedYaml(None, lines, [Problem(path, first_line, error.what, error.fix)])
     except yaml.YAMLError as error:
         return ParsedYaml(None, lines, [_syntax_problem(error, path, first_line, text)])
+    except _LimitReached as error:
+        return ParsedYaml(None, lines, [error.problem])
     finally:
         loader.dispose()
 
 
+def _compose(loader: yaml.SafeLoader, lines: LineMap, path: str, first_line: int) -> ParsedYaml:
+    try:
+        node = loader.get_single_node()
+    except RecursionError:  # PyYAML composes recursively: `[[[[…` hundreds deep
+        return ParsedYaml(None, lines, [_too_deep(path, first_line)])
+    if node is None:
+        return ParsedYaml(None, lines, [])
+    problems: list[Problem] = []
+    data = _build(node, (), loader, lines, problems, set(), _Count())
+    return ParsedYaml(data, lines, problems)
+
+
+# Limits on what one YAML text may make. An alias (*name) repeats a whole value, so ten
+# lines of aliases of aliases make a billion values ("billion laughs"); the real policy
+# file makes a few hundred, nested six deep.
+MAX_VALUES = 100_000
+MAX_DEPTH = 50
+
+
+@dataclass
+class _Count:
+    values: int = 0
+    seen: set[int] = field(default_factory=set)   # nodes built once: a second time is an alias
+
+
+class _LimitReached(Exception):  # noqa: N818 (caught in parse_yaml and reported)
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+
+
+def _too_deep(path: str, line: int) -> Problem:
+    return Problem(path, line, f"the values in this file are nested more than {MAX_DEPTH} "
+                   "levels deep", "check the indentation and the brackets [ ] and { }")
+
+
 def _build(node: yaml.Node, key_path: KeyPath, loader: yaml.SafeLoader,
-           lines: LineMap, problems: list[Problem], inside: set[int]) -> Any:
-    lines.lines.setdefault(key_path, node.start_mark.line + lines.first_line)
+           lines: LineMap, problems: list[Problem], inside: set[int], count: _Count,
+           alias_at: int = 0) -> Any:
+    """`alias_at`: the length of the key path where an alias was first followed, on the way
+    to this node (0: none); too many values are reported at the value holding that alias."""
+    line = node.start_mark.line + lines.first_line
+    count.values += 1
+    if not alias_at and id(node) in count.seen:
+        alias_at = len(key_path)
+    count.seen.add(id(node))
+    if count.values > MAX_VALUES and alias_at:
+        raise _LimitReached(Problem(
+            lines.path, lines.line(key_path[:alias_at - 1]), f"the aliases (*name) in this "
+            f"file make more than {MAX_VALUES:,} values", "write the values out instead of "
+            "repeating aliases of lists that are themselves made of aliases"))
+    if count.values > MAX_VALUES:
+        raise _LimitReached(Problem(
+            lines.path, line, f"this file holds more than {MAX_VALUES:,} values", "a settings "
+            "file has a few hundred; check that the right file was saved here"))
+    if len(key_path) > MAX_DEPTH:
+        raise _LimitReached(_too_deep(lines.path, line))
+    lines.lines.setdefault(key_path, line)
     if id(node) in inside:  # `&a [*a]`: an alias inside the value it names
         problems.append(Problem(lines.path, node.start_mark.line + lines.first_line,
                                 "an alias (*name) is used inside the value it names",
@@ -82,18 +138,22 @@ def _build(node: yaml.Node, key_path: KeyPath, loader: yaml.SafeLoader,
             except Exception:  # `? !!int abc`: PyYAML raises ValueError, IndexError…
                 key = key_node.value
             if not isinstance(key, (str, int)):
-                problems.append(Problem(lines.path, key_line, f"'{key}' cannot be used as a name",
+                shown = key_node.value[:40] if isinstance(key_node, yaml.ScalarNode) else \
+                    "a list or a mapping"  # never printed whole: it may be an alias of a huge one
+                problems.append(Problem(lines.path, key_line, f"'{shown}' cannot be used as a name",
                                         "use a plain word such as 'fee'"))
                 continue
             if key in result:
                 problems.append(Problem(lines.path, key_line, f"'{key}' is given twice",
                                         "keep only one of them"))
             lines.lines[(*key_path, key)] = key_line
-            result[key] = _build(value_node, (*key_path, key), loader, lines, problems, inside)
+            result[key] = _build(value_node, (*key_path, key), loader, lines, problems, inside,
+                                 count, alias_at)
         return result
     if isinstance(node, yaml.SequenceNode):
         inside = inside | {id(node)}
-        return [_build(item, (*key_path, index), loader, lines, problems, inside)
+        return [_build(item, (*key_path, index), loader, lines, problems, inside, count,
+                       alias_at)
                 for index, item in enumerate(node.value)]
     try:
         value = loader.construct_object(node, deep=True)

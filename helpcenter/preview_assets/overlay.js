@@ -34,6 +34,9 @@
     close.setAttribute("aria-label", "Hide");
     close.addEventListener("click", function () { dismissed = key; hide(); });
     box.appendChild(close);
+    if (status.notice) {
+      box.appendChild(element("p", "milamore-preview-notice", status.notice));
+    }
     if (status.problems.length) {
       box.appendChild(list(status.headline, status.problems, "milamore-preview-errors"));
     }
@@ -50,8 +53,8 @@
   }
 
   function update(status) {
-    var key = JSON.stringify([status.problems, status.warnings]);
-    if (!status.problems.length && !status.warnings.length) {
+    var key = JSON.stringify([status.problems, status.warnings, status.notice || ""]);
+    if (!status.problems.length && !status.warnings.length && !status.notice) {
       hide();
     } else if (key !== dismissed && (!box || box.getAttribute("data-key") !== key)) {
       show(status, key);
