@@ -51,33 +51,51 @@ def make_tokenizer() -> Tokenizer:
 
 
 def readings_of(texts: Iterable[str], tokenizer: Tokenizer) -> dict[str, list[str]]:
-    """{hiragana reading: the words that have it, as the texts write them}, sorted."""
+    """{hiragana reading: the words that have it, as the texts write them}, sorted.
+
+    An inflected word's reading stands for every form of it in the texts: 「とどか(ない)」
+    finds 届き as well as 届か.
+    """
     found: dict[str, set[str]] = {}
+    lemma_of: dict[str, str] = {}
     for text in texts:
         for line in text.splitlines():
-            for reading, surface in _pairs(list(tokenizer.tokenize(line))):
+            for reading, surface, lemma in _triples(list(tokenizer.tokenize(line))):
                 if len(reading) >= SHORTEST_READING and is_kana(reading):
                     found.setdefault(reading, set()).add(surface)
+                    if lemma and lemma != reading:
+                        lemma_of[reading] = lemma
+    for reading, lemma in lemma_of.items():
+        found[reading] |= found.get(lemma, set())
     return {reading: sorted(words) for reading, words in sorted(found.items())}
 
 
-def _pairs(morphemes: list[Morpheme]) -> Iterable[tuple[str, str]]:
+def _triples(morphemes: list[Morpheme]) -> Iterable[tuple[str, str, str]]:
+    """(reading, surface, reading of the dictionary form or "") of each content word."""
     for morpheme in morphemes:
         if not _is_content_word(morpheme):
             continue
-        yield to_hiragana(morpheme.reading_form()), morpheme.surface()
+        reading = to_hiragana(morpheme.reading_form())
+        lemma = _dictionary_reading(morpheme, reading) \
+            if morpheme.part_of_speech()[0] in INFLECTED else ""
+        yield reading, morpheme.surface(), lemma
+        if lemma:
+            yield lemma, morpheme.surface(), ""
         for part in morpheme.split(SplitMode.A):
-            if _is_content_word(part):
-                yield to_hiragana(part.reading_form()), part.surface()
-        if morpheme.part_of_speech()[0] in INFLECTED:
-            dictionary_form = morpheme.dictionary_form()
-            reading = to_hiragana(morpheme.reading_form())
-            stem = _common_prefix(morpheme.surface(), dictionary_form)
-            if stem:  # 届き: reading とどき, dictionary form 届く -> とどく
-                kana_ending = dictionary_form[len(stem):]
-                reading_stem = reading[:len(reading) - (len(morpheme.surface()) - len(stem))]
-                yield reading_stem + to_hiragana(kana_ending), morpheme.surface()
-    yield from _noun_runs(morphemes)
+            if _is_content_word(part) and part.surface() != morpheme.surface():
+                yield to_hiragana(part.reading_form()), part.surface(), ""
+    for reading, surface in _noun_runs(morphemes):
+        yield reading, surface, ""
+
+
+def _dictionary_reading(morpheme: Morpheme, reading: str) -> str:
+    """届き (とどき) -> とどく: the reading of the stem, then the dictionary form's kana ending."""
+    dictionary_form = morpheme.dictionary_form()
+    stem = _common_prefix(morpheme.surface(), dictionary_form)
+    if not stem:
+        return ""
+    reading_stem = reading[:len(reading) - (len(morpheme.surface()) - len(stem))]
+    return reading_stem + to_hiragana(dictionary_form[len(stem):])
 
 
 def _noun_runs(morphemes: list[Morpheme]) -> Iterable[tuple[str, str]]:
