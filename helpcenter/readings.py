@@ -5,7 +5,7 @@ knows only the words as written, so the build reads every Japanese page that Pag
 indexed with Sudachi (SudachiPy + sudachidict-core, a maintained morphological analyzer
 whose dictionary is a PyPI package) and writes pagefind/readings.json:
 
-    {"ja": {"へんぴん": ["返品"], "とどく": ["届き", "届く"], ...}}
+    {"ja": {"words": {"へんぴん": ["返品"], ...}, "forms": {"とどく": ["届い", "届か", "届き"]}}}
 
 the hiragana reading of every content word (noun, verb, adjective, adverb; not a
 particle, auxiliary or number) and the words as the pages write them. search.js turns a
@@ -16,7 +16,8 @@ kana: a single kana is never a word on its own.
 Sudachi splits in three sizes: C (long units, 迷惑メール), and A (short units, 迷惑 |
 メール). Both are kept, and so is each run of two or three adjacent nouns (受注 | 生産
 → じゅちゅうせいさん), so a customer finds the word however long they type it. A verb or
-adjective is also filed under the reading of its dictionary form (届き → とどく).
+adjective's other forms are also filed under the reading of its dictionary form (とどく → 届き),
+apart, so that a page with the very word typed comes first.
 """
 
 from __future__ import annotations
@@ -47,45 +48,47 @@ def is_kana(text: str) -> bool:
 
 def make_tokenizer() -> Tokenizer:
     """Loads sudachidict-core (about 0.1 s)."""
-    return Dictionary(dict="core").create(SplitMode.C)
+    return Dictionary(dict="core").tokenizer(SplitMode.C)
 
 
-def readings_of(texts: Iterable[str], tokenizer: Tokenizer) -> dict[str, list[str]]:
-    """{hiragana reading: the words that have it, as the texts write them}, sorted.
+def readings_of(texts: Iterable[str], tokenizer: Tokenizer) -> dict[str, dict[str, list[str]]]:
+    """{"words": {reading: the words written with it}, "forms": {reading of a dictionary
+    form: the other forms of that word in the texts}}, sorted.
 
-    An inflected word's reading stands for every form of it in the texts: 「とどか(ない)」
-    finds 届き as well as 届か.
+    「ことなる」 finds 異なる first, and also 異なり and 異なっ; 「ことなり」 finds 異なり.
     """
-    found: dict[str, set[str]] = {}
-    lemma_of: dict[str, str] = {}
+    words: dict[str, set[str]] = {}
+    forms: dict[str, set[str]] = {}
     for text in texts:
         for line in text.splitlines():
-            for reading, surface, lemma in _triples(list(tokenizer.tokenize(line))):
+            for reading, surface, is_form in _pairs(list(tokenizer.tokenize(line))):
                 if len(reading) >= SHORTEST_READING and is_kana(reading):
-                    found.setdefault(reading, set()).add(surface)
-                    if lemma and lemma != reading:
-                        lemma_of[reading] = lemma
-    for reading, lemma in lemma_of.items():
-        found[reading] |= found.get(lemma, set())
+                    (forms if is_form else words).setdefault(reading, set()).add(surface)
+    forms = {reading: found - words.get(reading, set()) for reading, found in forms.items()}
+    return {"words": _sorted(words), "forms": _sorted({r: f for r, f in forms.items() if f})}
+
+
+def _sorted(found: dict[str, set[str]]) -> dict[str, list[str]]:
     return {reading: sorted(words) for reading, words in sorted(found.items())}
 
 
-def _triples(morphemes: list[Morpheme]) -> Iterable[tuple[str, str, str]]:
-    """(reading, surface, reading of the dictionary form or "") of each content word."""
+def _pairs(morphemes: list[Morpheme]) -> Iterable[tuple[str, str, bool]]:
+    """(reading, surface, True if the reading is of the dictionary form) of each content word,
+    and of its parts."""
     for morpheme in morphemes:
         if not _is_content_word(morpheme):
             continue
         reading = to_hiragana(morpheme.reading_form())
-        lemma = _dictionary_reading(morpheme, reading) \
-            if morpheme.part_of_speech()[0] in INFLECTED else ""
-        yield reading, morpheme.surface(), lemma
-        if lemma:
-            yield lemma, morpheme.surface(), ""
+        yield reading, morpheme.surface(), False
+        if morpheme.part_of_speech()[0] in INFLECTED:
+            lemma = _dictionary_reading(morpheme, reading)
+            if lemma and lemma != reading:
+                yield lemma, morpheme.surface(), True
         for part in morpheme.split(SplitMode.A):
             if _is_content_word(part) and part.surface() != morpheme.surface():
-                yield to_hiragana(part.reading_form()), part.surface(), ""
+                yield to_hiragana(part.reading_form()), part.surface(), False
     for reading, surface in _noun_runs(morphemes):
-        yield reading, surface, ""
+        yield reading, surface, False
 
 
 def _dictionary_reading(morpheme: Morpheme, reading: str) -> str:

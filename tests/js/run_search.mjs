@@ -24,11 +24,8 @@ await pagefind.options({ basePath: pathToFileURL(`${bundle}/`).href });
 await pagefind.init();
 const json = (name) => JSON.parse(fs.readFileSync(path.join(bundle, name), "utf-8"));
 const synonyms = json("synonyms.json")[lang] || {};
-const search = {
-  pagefind,
-  words: new Set(json("words.json")[lang] || []),
-  lexicon: { readings: json("readings.json")[lang] || {}, ...synonyms },
-};
+const words = new Set(json("words.json")[lang] || []);
+const search = { pagefind, words, lexicon: { readings: json("readings.json")[lang] || {}, words, ...synonyms } };
 const queries = JSON.parse(fs.readFileSync(0, "utf-8"));
 const out = [];
 for (const { q, typing } of queries) {

@@ -11,9 +11,13 @@
 const LONG_VOWEL_LOOKALIKES = /(?<=[\u3041-\u3096\u30a1-\u30fa\u30fc])[-‐‑–—―−~〜～]/g;
 const KANA = /^[\u3041-\u3096\u30fc]+$/;
 const SHORTEST_WORD = 2; // no single kana or letter is a word on its own
+// After kana that are no word (a particle, an ending), a word of two kana is more often part
+// of what was skipped than a word: 「ください」 is not く + だ + さい (際).
+const SHORTEST_AFTER_SKIPPED = 3;
 const MOST_PREFIX_READINGS = 8;
 const CANDIDATES = 20; // pages Pagefind ranks highest, checked for the words of the query
 const MOST_WORDS_PER_TERM = 8;
+const MOST_PARTS = 4;
 const ENGLISH_STOPWORDS = new Set(
   "a an and are can do does for how i in is it me my of on or the to what when where which who why will with you your".split(
     " ",
@@ -33,10 +37,20 @@ export function normalise(text) {
 
 /** The readings that start with a partly typed word, shortest first (as you type). */
 function readingsStartingWith(prefix, readings) {
-  return Object.keys(readings)
+  return Object.keys({ ...readings.words, ...readings.forms })
     .filter((reading) => reading.startsWith(prefix))
     .sort((a, b) => a.length - b.length || (a < b ? -1 : 1))
     .slice(0, MOST_PREFIX_READINGS);
+}
+
+function known(kana, readings) {
+  return Boolean(readings.words?.[kana] || readings.forms?.[kana]);
+}
+
+/** The words written with a reading (exact), and the other forms of the word it is the dictionary form of. */
+function readingTerm(kana, readings) {
+  const exact = readings.words?.[kana] || [];
+  return { typed: kana, words: [...exact, ...(readings.forms?.[kana] || [])], exact };
 }
 
 /**
@@ -46,22 +60,26 @@ function readingsStartingWith(prefix, readings) {
  */
 function kanaTerms(kana, readings, typing) {
   const terms = [];
+  let skipped = false;
   for (let start = 0; start < kana.length; ) {
     let end = kana.length;
-    while (end - start >= SHORTEST_WORD && !readings[kana.slice(start, end)]) end -= 1;
-    if (end - start >= SHORTEST_WORD) {
-      terms.push({ typed: kana.slice(start, end), words: readings[kana.slice(start, end)] });
+    while (end - start >= SHORTEST_WORD && !known(kana.slice(start, end), readings)) end -= 1;
+    if (end - start >= (skipped ? SHORTEST_AFTER_SKIPPED : SHORTEST_WORD)) {
+      terms.push(readingTerm(kana.slice(start, end), readings));
       start = end;
+      skipped = false;
       continue;
     }
     const rest = kana.slice(start);
-    const prefixes = typing && rest.length >= SHORTEST_WORD ? readingsStartingWith(rest, readings) : [];
+    const shortest = skipped ? SHORTEST_AFTER_SKIPPED : SHORTEST_WORD;
+    const prefixes = typing && rest.length >= shortest ? readingsStartingWith(rest, readings) : [];
     if (prefixes.length) {
-      const words = [...new Set(prefixes.flatMap((reading) => readings[reading]))];
-      terms.push({ typed: rest, words });
+      const words = [...new Set(prefixes.flatMap((reading) => readingTerm(reading, readings).words))];
+      terms.push({ typed: rest, words, exact: words });
       break;
     }
     start += 1;
+    skipped = true;
   }
   return terms;
 }
@@ -74,33 +92,38 @@ function segments(text, lang) {
 }
 
 /**
- * The terms of a query. `lexicon` = {readings, synonyms, unanswered} of the page's language;
+ * The terms of a query. `lexicon` = {readings, synonyms, unanswered, words (of the index)} of the page's language;
  * `typing` is true while the customer is still typing (the last word may be incomplete).
  */
 export function queryTerms(query, lexicon, lang, typing = false) {
   const normal = normalise(query);
   const synonyms = lexicon.synonyms || {};
-  if (synonyms[normal]) return [{ typed: query.trim(), words: synonyms[normal], synonym: true }];
+  if (synonyms[normal]) return [literal(query.trim(), synonyms[normal])];
   const terms = [];
   for (const token of normal.split(" ").filter(Boolean)) {
     if (synonyms[token]) {
-      terms.push({ typed: token, words: synonyms[token], synonym: true });
+      terms.push(literal(token, synonyms[token]));
     } else if (KANA.test(token)) {
       terms.push(...kanaTerms(token, lexicon.readings || {}, typing));
     } else {
       for (const word of segments(token, lang)) {
-        if (synonyms[word]) terms.push({ typed: word, words: synonyms[word], synonym: true });
+        if (synonyms[word]) terms.push(literal(word, synonyms[word]));
         else if (KANA.test(word)) terms.push(...kanaTerms(word, lexicon.readings || {}, typing));
-        else if (isWord(word, lang)) terms.push({ typed: word, words: [original(query, word)] });
+        else if (isWord(word, lang, lexicon.words)) terms.push(literal(word, [original(query, word)]));
       }
     }
   }
   return terms;
 }
 
-function isWord(word, lang) {
+function literal(typed, words) {
+  return { typed, words, exact: words };
+}
+
+/** A word worth searching for: not an English stopword; one character only if the index has it as a word (税, not the 関 of 関する). */
+function isWord(word, lang, indexWords) {
   if (lang === "en" && ENGLISH_STOPWORDS.has(word)) return false;
-  return Array.from(word).length >= SHORTEST_WORD || /[\u3400-\u9fff]/.test(word);
+  return Array.from(word).length >= SHORTEST_WORD || Boolean(indexWords?.has(word) && /[\u3400-\u9fff]/.test(word));
 }
 
 /** A normalised word as the customer typed it, when it is there (katakana, capitals). */
@@ -135,7 +158,12 @@ export function answers(page, terms) {
   return terms.length > 0 && terms.every((term) => term.words.some((word) => occurs(word, text)));
 }
 
-/** Whether a page's title has one of a term's words: such a page is listed first. */
+/** Whether a page has, for every term, the very word typed (返品 for へんぴん): listed first. */
+export function answersExactly(page, terms) {
+  return answers(page, terms.map((term) => ({ ...term, words: term.exact })));
+}
+
+/** Whether a page's title has one of a term's words: listed next. */
 export function titleAnswers(page, terms) {
   const title = normalise(page.title);
   return terms.some((term) => term.words.some((word) => occurs(word, title)));
@@ -154,6 +182,9 @@ export function excerptText(page, terms, longest = 120) {
     .filter((s) => s.trim());
   let first = sentences.findIndex((s) => terms.some((t) => t.words.some((w) => occurs(w, normalise(s)))));
   if (first < 0) first = 0;
+  // a long sentence is cut after its first word of the query, not before it
+  const firstWord = Math.max(0, ...terms.flatMap((t) => t.words.map((w) => endOf(w, sentences[first] || ""))));
+  longest = Math.max(longest, firstWord + 30);
   let excerpt = "";
   for (const sentence of sentences.slice(first)) {
     if (excerpt && excerpt.length + sentence.length > longest) break;
@@ -161,6 +192,11 @@ export function excerptText(page, terms, longest = 120) {
   }
   excerpt = excerpt.replace(/\u3000$/, "");
   return excerpt.length > longest ? `${excerpt.slice(0, longest - 1)}…` : excerpt;
+}
+
+function endOf(word, sentence) {
+  const at = sentence.toLowerCase().indexOf(word.toLowerCase());
+  return at < 0 ? 0 : at + word.length;
 }
 
 /** The excerpt as [text, marked] parts, marking each word of the query where it occurs. */
@@ -208,19 +244,32 @@ function splitWord(word, words, segmenter) {
   return stable ? parts.join(" ") : word;
 }
 
+/**
+ * Pagefind splits a query again with Intl.Segmenter, which cuts some words unlike the index
+ * (基づき -> 基|づ|き, か月 -> か|月), so that no page has every part: each part is also
+ * searched alone, and `answers` keeps only the pages that have the whole word.
+ */
+function parts(word, lang) {
+  const found = segments(word, lang);
+  return found.length > 1 ? found.slice(0, MOST_PARTS) : [];
+}
+
 /** Pagefind's results for any of a term's words: {page id: result}, the best score kept. */
 async function termResults(search, term, lang) {
   const found = new Map();
   for (const word of term.words.slice(0, MOST_WORDS_PER_TERM)) {
-    const { results } = await search.pagefind.search(alignWithIndex(word, search.words, lang));
-    for (const result of results) {
-      if ((found.get(result.id)?.score ?? -1) < result.score) found.set(result.id, result);
+    const queries = new Set([alignWithIndex(word, search.words, lang), ...parts(word, lang)]);
+    for (const query of queries) {
+      const { results } = await search.pagefind.search(query);
+      for (const result of results) {
+        if ((found.get(result.id)?.score ?? -1) < result.score) found.set(result.id, result);
+      }
     }
   }
   return found;
 }
 
-/** The pages that have a word of every term, titles with a word of the query first. */
+/** The pages that have a word of every term: those with the very words typed first, then titles with one. */
 export async function findAnswers(search, query, lang, typing = false) {
   const terms = queryTerms(query, search.lexicon, lang, typing);
   if (!terms.length) return { terms, pages: [] };
@@ -237,7 +286,8 @@ export async function findAnswers(search, query, lang, typing = false) {
   const pages = data
     .map((d, i) => ({ url: d.url, title: d.meta?.title || d.url, content: d.content || "", score: ranked[i].score }))
     .filter((page) => answers(page, terms));
-  pages.sort((a, b) => Number(titleAnswers(b, terms)) - Number(titleAnswers(a, terms)) || b.score - a.score);
+  const rank = (page) => 2 * Number(answersExactly(page, terms)) + Number(titleAnswers(page, terms));
+  pages.sort((a, b) => rank(b) - rank(a) || b.score - a.score);
   return { terms, pages };
 }
 

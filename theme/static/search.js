@@ -41,8 +41,9 @@ function loadSearch(bundle) {
   ])
     .then(async ([pagefind, words, readings, synonyms]) => {
       await pagefind.init();
-      const lexicon = { readings: readings[lang] || {}, ...(synonyms[lang] || {}) };
-      return { pagefind, words: new Set(words[lang] || []), lexicon };
+      const indexWords = new Set(words[lang] || []);
+      const lexicon = { readings: readings[lang] || {}, words: indexWords, ...(synonyms[lang] || {}) };
+      return { pagefind, words: indexWords, lexicon };
     })
     .catch((error) => {
       loading = null;
