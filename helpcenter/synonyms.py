@@ -158,9 +158,14 @@ def check_targets(synonyms: Synonyms, pages: list[Page]) -> list[Problem]:
             texts[page.lang] = texts.get(page.lang, "") + text
     lines = synonyms.lines or LineMap(synonyms.path)
     return [lines.problem((lang, "synonyms", typed),
-                          f"'{target}' (for '{typed}') is on no {lang} page",
+                          f"'{target}', the answer word for '{typed}', is on no {lang} page",
                           "point the word at a word an answer uses, or remove it: a synonym "
                           "must lead to an answer")
             for lang, pairs in sorted(synonyms.by_language.items())
             for typed, targets in pairs.items() for target in targets
-            if normalise(target) not in texts.get(lang, "")]
+            if not _written(normalise(target), texts.get(lang, ""))]
+
+
+def _written(word: str, text: str) -> bool:
+    """A whole word: 'American Expres' is not written where 'American Express' is."""
+    return re.search(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])", text) is not None
