@@ -201,7 +201,7 @@ function endOf(word, sentence) {
 
 /** The excerpt as [text, marked] parts, marking each word of the query where it occurs. */
 export function markedParts(excerpt, terms) {
-  const words = [...new Set(terms.flatMap((t) => t.words))].filter((w) => !/\s/.test(w));
+  const words = [...new Set(terms.flatMap((t) => t.words))];
   if (!words.length) return [[excerpt, false]];
   const pattern = words
     .sort((a, b) => b.length - a.length)

@@ -86,6 +86,7 @@ function searchPage(root) {
     status: root.querySelector("[data-search-status]"),
     list: root.querySelector("[data-search-list]"),
     empty: root.querySelector("[data-search-empty]"),
+    mentions: root.querySelector("[data-search-mentions]"),
     error: root.querySelector("[data-search-error]"),
   };
   let latest = 0;
@@ -93,6 +94,8 @@ function searchPage(root) {
   function show({ status = "", items = [], hint = false, empty = false, error = false }) {
     parts.status.textContent = status;
     parts.list.replaceChildren(...items);
+    parts.mentions.textContent = empty && items.length ? gettext("These pages mention it:") : "";
+    parts.mentions.hidden = !parts.mentions.textContent;
     parts.hint.hidden = !hint;
     parts.empty.hidden = !empty;
     parts.error.hidden = !error;
@@ -111,9 +114,9 @@ function searchPage(root) {
       const items = pages.slice(0, MAX_RESULTS).map((page) => resultItem(page, terms));
       if (typing && !terms.length && Array.from(query).length < 2) return show({ hint: true });
       if (!pages.length || isUnanswered(query, search.lexicon)) {
+        // the pages that only mention it come after the offer to write to us, never as an answer
         const status = fill(gettext("Sorry, we found no answer for “%(query)s”."), { query });
-        const mentions = items.length ? gettext("These pages mention it:") : "";
-        return show({ status: mentions ? `${status} ${mentions}` : status, items, empty: true });
+        return show({ status, items, empty: true });
       }
       const count = pages.length;
       const status = fill(
@@ -159,10 +162,6 @@ function searchPage(root) {
   });
   window.addEventListener("popstate", () => {
     input.value = queryInAddress();
-    run(input.value);
-  });
-
-  input.value = queryInAddress();
     run(input.value);
   });
 
