@@ -1,12 +1,14 @@
 // The search page, /<lang>/search/?q=…: runs Pagefind's JS API over the index of the page's
 // language (pagefind.js picks it from <html lang>) and lists the answers found, each title
-// linked, with an excerpt. Every text from the query or the index is written with DOM nodes
+// linked, with an excerpt from the start of a sentence. It searches as the customer types
+// (after a pause of TYPING_PAUSE_MS), and loads what it needs when the box gets focus. What a
+// query means (kana readings, synonyms, which pages really answer it) is search-query.js. Every text from the query or the index is written with DOM nodes
 // and textContent, never innerHTML. Without JavaScript the search form still submits here,
 // and the page says that search needs JavaScript.
 //
 // Content-Security-Policy. Pagefind searches in WebAssembly, which `default-src 'self'`
 // forbids. The page itself loads cleanly under that policy, because pagefind.js is only
-// imported once there is a query; running a query needs WebAssembly allowed:
+// imported once the box gets focus or there is a query; running a query needs WebAssembly:
 //
 //   Content-Security-Policy: default-src 'self'; script-src 'self' 'wasm-unsafe-eval'
 //
@@ -23,27 +25,30 @@
 // does not have is split into index words (longest first) before Pagefind sees it.
 
 import { fill, gettext, ngettext } from "./ui-strings.js";
-import { excerptText, findAnswers, isUnanswered, markedParts } from "./search-query.js";
 
 const MAX_RESULTS = 10;
 const TYPING_PAUSE_MS = 40; // a search per pause in typing, not per key
 
 let loading = null;
 
-/** pagefind.js, the index's words and the query lexicon: loaded once (retried after a failure). */
+/**
+ * What a search needs, loaded once, when the box gets focus or there is a query (retried after
+ * a failure): the query code (search-query.js), pagefind.js, the index's words and the lexicon.
+ */
 function loadSearch(bundle) {
   const lang = document.documentElement.lang;
   loading ??= Promise.all([
+    import("./search-query.js"),
     import(`${bundle}pagefind.js`),
     loadJson(`${bundle}words.json`),
     loadJson(`${bundle}readings.json`),
     loadJson(`${bundle}synonyms.json`),
   ])
-    .then(async ([pagefind, words, readings, synonyms]) => {
+    .then(async ([query, pagefind, words, readings, synonyms]) => {
       await pagefind.init();
       const indexWords = new Set(words[lang] || []);
       const lexicon = { readings: readings[lang] || {}, words: indexWords, ...(synonyms[lang] || {}) };
-      return { pagefind, words: indexWords, lexicon };
+      return { query, pagefind, words: indexWords, lexicon };
     })
     .catch((error) => {
       loading = null;
@@ -58,7 +63,7 @@ async function loadJson(url) {
   return response.ok ? response.json() : {};
 }
 
-function resultItem(page, terms) {
+function resultItem({ excerptText, markedParts }, page, terms) {
   const item = document.createElement("li");
   const heading = document.createElement("h2");
   const link = document.createElement("a");
@@ -109,11 +114,11 @@ function searchPage(root) {
     try {
       const search = await loadSearch(root.dataset.bundle);
       const lang = document.documentElement.lang;
-      const { terms, pages } = await findAnswers(search, query, lang, typing);
+      const { terms, pages } = await search.query.findAnswers(search, query, lang, typing);
       if (mine !== latest) return;
-      const items = pages.slice(0, MAX_RESULTS).map((page) => resultItem(page, terms));
+      const items = pages.slice(0, MAX_RESULTS).map((page) => resultItem(search.query, page, terms));
       if (typing && !terms.length && Array.from(query).length < 2) return show({ hint: true });
-      if (!pages.length || isUnanswered(query, search.lexicon)) {
+      if (!pages.length || search.query.isUnanswered(query, search.lexicon)) {
         // the pages that only mention it come after the offer to write to us, never as an answer
         const status = fill(gettext("Sorry, we found no answer for “%(query)s”."), { query });
         return show({ status, items, empty: true });
@@ -135,12 +140,16 @@ function searchPage(root) {
     return (new URLSearchParams(location.search).get("q") || "").trim();
   }
 
-  /** The query in the address (replaced while typing, a new history entry on Enter). */
-  function remember(query, push) {
+  // The query in the address: one history entry per search, however many keys it took, so
+  // that Back returns to the search before.
+  let typingEntry = false;
+  function remember(query, typing) {
+    if (query === queryInAddress()) return;
     const address = new URL(location.href);
     address.searchParams.set("q", query);
-    if (push) history.pushState(null, "", address);
-    else history.replaceState(null, "", address);
+    if (typing && typingEntry) history.replaceState(null, "", address);
+    else history.pushState(null, "", address);
+    typingEntry = typing;
   }
 
   let pause = 0;
@@ -149,7 +158,7 @@ function searchPage(root) {
     clearTimeout(pause);
     pause = setTimeout(() => {
       const query = input.value.trim();
-      remember(query, false);
+      remember(query, true);
       run(query, true);
     }, TYPING_PAUSE_MS);
   });
@@ -157,10 +166,12 @@ function searchPage(root) {
     event.preventDefault();
     clearTimeout(pause);
     const query = input.value.trim();
-    remember(query, true);
+    remember(query, false);
+    typingEntry = false;
     run(query);
   });
   window.addEventListener("popstate", () => {
+    typingEntry = false;
     input.value = queryInAddress();
     run(input.value);
   });
