@@ -17,6 +17,10 @@ each segmented language's index (read from the fragments, where Pagefind separat
 with a zero-width space), and search.js splits a query word that the index lacks into
 index words before searching.
 
+The build also writes pagefind/readings.json, the kana readings of the Japanese words
+(readings.py), with which search.js finds 返品 for 「へんぴん」; the editors' synonym list
+reaches the browser as pagefind/synonyms.json (synonyms.py, written with the site's files).
+
 The index is byte-for-byte reproducible: Pagefind names every file by a hash of its
 content, and the same pages give the same files, except that it lists the languages
 of pagefind-entry.json in a random order (a Rust hash map); that file is rewritten
