@@ -170,8 +170,10 @@ export function titleAnswers(page, terms) {
 }
 
 /** The answer's sentences, from the first that has a word of the query; never mid-sentence. */
-export function excerptText(page, terms, longest = 120) {
+export function excerptText(page, terms) {
   let content = page.content.replace(/\u200b/g, "").trim();
+  // about three lines on a phone: Japanese characters are twice as wide as Latin letters
+  let longest = /[\u3040-\u9fff]/.test(content) ? 80 : 160;
   if (content.startsWith(page.title)) content = content.slice(page.title.length).trim();
   // Pagefind ends a block (a list item, a heading) that has no full stop with ". ": in
   // Japanese that is the end of an item, shown as an ideographic space, not as a full stop.
