@@ -29,6 +29,7 @@ from .policy import PolicyData, load_policies
 from .problems import BuildFailed, Problem, stop_if_any
 from .render import Page, render_site, sitemap, static_files
 from .search_index import index_site
+from .synonyms import SYNONYMS_FILE, Synonyms, check_targets, load_synonyms
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class Sources:
     policies: PolicyData
     entries: list[Entry]
     translations: dict[str, Translations]
+    synonyms: Synonyms = field(default_factory=Synonyms)
 
 
 @dataclass(frozen=True)
@@ -63,14 +65,16 @@ def load_sources(root: Path, base_url: str | None = None) -> Sources:
     policies, problems = load_policies(root / "content" / "policies.yaml", root, config.codes)
     entries, entry_problems = load_entries(config)
     found_catalogs, catalog_problems = catalogs.load_catalogs(config)
-    problems += entry_problems + catalog_problems
+    synonyms, synonym_problems = load_synonyms(root / "content" / "synonyms.yaml",
+                                               "content/synonyms.yaml", config.codes)
+    problems += entry_problems + catalog_problems + synonym_problems
     stop_if_any(problems)
     assert policies is not None
     problems = check_entries(config, policies, entries)
     problems += catalogs.check_catalogs(config, found_catalogs)
     stop_if_any(problems)
     translations = {lang: catalogs.compile_translations(c) for lang, c in found_catalogs.items()}
-    return Sources(config, policies, entries, translations)
+    return Sources(config, policies, entries, translations, synonyms)
 
 
 def render(sources: Sources, only: Collection[tuple[str, str]] | None = None,
@@ -86,10 +90,12 @@ def render(sources: Sources, only: Collection[tuple[str, str]] | None = None,
     pages = result.pages + _reused_pages(sources, only, reuse)
     problems = check_coverage(config, sources.policies, pages)
     problems += check_links(config, pages, assets, sources.entries)
+    problems += check_targets(sources.synonyms, pages)
     stop_if_any(problems)
     sitemap_xml, robots = sitemap(config, pages)
     files = {page.path: page.html.encode("utf-8") for page in pages}
     files |= assets | {"sitemap.xml": sitemap_xml.encode(), "robots.txt": robots.encode()}
+    files[f"pagefind/{SYNONYMS_FILE}"] = sources.synonyms.browser_file()
     warnings = _calendar_warnings(sources.policies) + editor_warnings(
         config, sources.policies, sources.entries, sources.translations)
     return BuiltSite(files, pages, warnings)

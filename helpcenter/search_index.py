@@ -17,6 +17,10 @@ each segmented language's index (read from the fragments, where Pagefind separat
 with a zero-width space), and search.js splits a query word that the index lacks into
 index words before searching.
 
+The build also writes pagefind/readings.json, the kana readings of the Japanese words
+(readings.py), with which search.js finds 返品 for 「へんぴん」; the editors' synonym list
+reaches the browser as pagefind/synonyms.json (synonyms.py, written with the site's files).
+
 The index is byte-for-byte reproducible: Pagefind names every file by a hash of its
 content, and the same pages give the same files, except that it lists the languages
 of pagefind-entry.json in a random order (a Rust hash map); that file is rewritten
@@ -40,6 +44,7 @@ from pathlib import Path
 from pagefind.index import IndexConfig, PagefindIndex
 
 from .problems import BuildFailed, Problem
+from .readings import write_readings
 from .render import Page
 
 BUNDLE = "pagefind"
@@ -68,6 +73,7 @@ def index_site(folder: Path, pages: list[Page]) -> None:
     _sort_entry_file(folder / BUNDLE / "pagefind-entry.json")
     _check_counts(folder / BUNDLE, pages)
     _write_vocabulary(folder / BUNDLE)
+    write_readings(folder / BUNDLE, _texts_by_language(folder / BUNDLE))
 
 
 async def _index(folder: Path, languages: list[str]) -> None:
@@ -110,6 +116,15 @@ def _write_vocabulary(bundle: Path) -> None:
     text = json.dumps({lang: sorted(found) for lang, found in words.items()},
                       ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     (bundle / VOCABULARY).write_text(text, encoding="utf-8")
+
+
+def _texts_by_language(bundle: Path) -> dict[str, list[str]]:
+    """The text of every indexed page, as Pagefind stored it, by language."""
+    texts: dict[str, list[str]] = {}
+    for path in sorted((bundle / "fragment").glob("*.pf_fragment")):
+        text = _fragment_text(path).replace(WORD_SEPARATOR, "")
+        texts.setdefault(path.name.split("_", 1)[0], []).append(text)
+    return texts
 
 
 def _fragment_text(path: Path) -> str:

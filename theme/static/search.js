@@ -1,12 +1,14 @@
 // The search page, /<lang>/search/?q=…: runs Pagefind's JS API over the index of the page's
 // language (pagefind.js picks it from <html lang>) and lists the answers found, each title
-// linked, with an excerpt. Every text from the query or the index is written with DOM nodes
+// linked, with an excerpt from the start of a sentence. It searches as the customer types
+// (after a pause of TYPING_PAUSE_MS), and loads what it needs when the box gets focus. What a
+// query means (kana readings, synonyms, which pages really answer it) is search-query.js. Every text from the query or the index is written with DOM nodes
 // and textContent, never innerHTML. Without JavaScript the search form still submits here,
 // and the page says that search needs JavaScript.
 //
 // Content-Security-Policy. Pagefind searches in WebAssembly, which `default-src 'self'`
 // forbids. The page itself loads cleanly under that policy, because pagefind.js is only
-// imported once there is a query; running a query needs WebAssembly allowed:
+// imported once the box gets focus or there is a query; running a query needs WebAssembly:
 //
 //   Content-Security-Policy: default-src 'self'; script-src 'self' 'wasm-unsafe-eval'
 //
@@ -25,17 +27,28 @@
 import { fill, gettext, ngettext } from "./ui-strings.js";
 
 const MAX_RESULTS = 10;
-const EXCERPT_WORDS = 30;
+const TYPING_PAUSE_MS = 40; // a search per pause in typing, not per key
 
 let loading = null;
 
-/** pagefind.js and the index's words, loaded on the first query only (retried after a failure). */
+/**
+ * What a search needs, loaded once, when the box gets focus or there is a query (retried after
+ * a failure): the query code (search-query.js), pagefind.js, the index's words and the lexicon.
+ */
 function loadSearch(bundle) {
-  loading ??= Promise.all([import(`${bundle}pagefind.js`), loadWords(bundle)])
-    .then(async ([pagefind, words]) => {
-      await pagefind.options({ excerptLength: EXCERPT_WORDS });
+  const lang = document.documentElement.lang;
+  loading ??= Promise.all([
+    import("./search-query.js"),
+    import(`${bundle}pagefind.js`),
+    loadJson(`${bundle}words.json`),
+    loadJson(`${bundle}readings.json`),
+    loadJson(`${bundle}synonyms.json`),
+  ])
+    .then(async ([query, pagefind, words, readings, synonyms]) => {
       await pagefind.init();
-      return { pagefind, words };
+      const indexWords = new Set(words[lang] || []);
+      const lexicon = { readings: readings[lang] || {}, words: indexWords, ...(synonyms[lang] || {}) };
+      return { query, pagefind, words: indexWords, lexicon };
     })
     .catch((error) => {
       loading = null;
@@ -44,86 +57,32 @@ function loadSearch(bundle) {
   return loading;
 }
 
-/** The words of this language's index, if Pagefind segmented it (an empty set otherwise). */
-async function loadWords(bundle) {
-  const response = await fetch(`${bundle}words.json`);
-  const words = response.ok ? await response.json() : {};
-  return new Set(words[document.documentElement.lang] || []);
+/** A JSON file of the bundle ({} if it is missing: a language without readings or synonyms). */
+async function loadJson(url) {
+  const response = await fetch(url);
+  return response.ok ? response.json() : {};
 }
 
-/** The query with each word the index lacks split into index words, when that is possible. */
-export function alignWithIndex(query, words, lang) {
-  if (!words.size || typeof Intl.Segmenter === "undefined") return query;
-  const segmenter = new Intl.Segmenter(lang, { granularity: "word" });
-  return [...segmenter.segment(query)]
-    .map(({ segment, isWordLike }) =>
-      isWordLike && !words.has(segment) ? ` ${splitWord(segment, words, segmenter)} ` : segment,
-    )
-    .join("")
-    .replace(/\s+/g, " ")
-    .trim();
-}
-
-/**
- * "クレジットカード" -> "クレジット カード", taking the longest index word each time. Pagefind
- * segments the query again, so a split is only kept if the browser reads each part as one word.
- */
-function splitWord(word, words, segmenter) {
-  const characters = Array.from(word);
-  const parts = [];
-  for (let start = 0; start < characters.length; ) {
-    let end = characters.length;
-    while (end > start && !words.has(characters.slice(start, end).join(""))) end -= 1;
-    if (end === start) return word; // a part no page has: Pagefind gets the word as typed
-    parts.push(characters.slice(start, end).join(""));
-    start = end;
-  }
-  const stable = parts.every((part) => [...segmenter.segment(part)].length === 1);
-  return stable ? parts.join(" ") : word;
-}
-
-/** Pagefind escapes only "<" and ">" of the page's text in an excerpt (pagefind.js 1.5). */
-function unescapeExcerpt(text) {
-  return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">");
-}
-
-/** Pagefind's excerpt is escaped text with <mark> around the words found: rebuilt as nodes. */
-function excerptNodes(excerpt) {
-  const nodes = [];
-  let marked = false;
-  for (const part of excerpt.split(/(<\/?mark>)/)) {
-    if (part === "<mark>" || part === "</mark>") {
-      marked = part === "<mark>";
-    } else if (part) {
-      const text = document.createTextNode(unescapeExcerpt(part));
-      const previous = nodes.at(-1);
-      if (marked && previous?.localName === "mark") {
-        previous.append(text); // クレジット|カード: one word to the reader, one mark
-      } else if (marked) {
-        const mark = document.createElement("mark");
-        mark.append(text);
-        nodes.push(mark);
-      } else {
-        nodes.push(text);
-      }
-    }
-  }
-  return nodes;
-}
-
-function resultItem(data) {
+function resultItem({ excerptText, markedParts }, page, terms) {
   const item = document.createElement("li");
   const heading = document.createElement("h2");
   const link = document.createElement("a");
-  link.href = data.url;
-  link.textContent = data.meta?.title || data.url;
+  link.href = page.url;
+  link.textContent = page.title;
   heading.append(link);
   const excerpt = document.createElement("p");
-  excerpt.append(...excerptNodes(data.excerpt || ""));
+  for (const [text, marked] of markedParts(excerptText(page, terms), terms)) {
+    if (!marked) {
+      excerpt.append(text);
+      continue;
+    }
+    const mark = document.createElement("mark");
+    mark.textContent = text;
+    excerpt.append(mark);
+  }
   item.append(heading, excerpt);
   return item;
 }
-
 function searchPage(root) {
   const form = document.querySelector("[data-search-form]");
   const input = form.querySelector('input[name="q"]');
@@ -132,6 +91,7 @@ function searchPage(root) {
     status: root.querySelector("[data-search-status]"),
     list: root.querySelector("[data-search-list]"),
     empty: root.querySelector("[data-search-empty]"),
+    mentions: root.querySelector("[data-search-mentions]"),
     error: root.querySelector("[data-search-error]"),
   };
   let latest = 0;
@@ -139,31 +99,36 @@ function searchPage(root) {
   function show({ status = "", items = [], hint = false, empty = false, error = false }) {
     parts.status.textContent = status;
     parts.list.replaceChildren(...items);
+    parts.mentions.textContent = empty && items.length ? gettext("These pages mention it:") : "";
+    parts.mentions.hidden = !parts.mentions.textContent;
     parts.hint.hidden = !hint;
     parts.empty.hidden = !empty;
     parts.error.hidden = !error;
     root.dataset.state = error ? "error" : empty ? "empty" : items.length ? "results" : "idle";
   }
 
-  async function run(query) {
+  async function run(query, typing = false) {
     const mine = ++latest;
     if (!query) return show({ hint: true });
-    parts.status.textContent = gettext("Searching…");
-    root.dataset.state = "searching";
+    if (!root.dataset.state || root.dataset.state === "idle") parts.status.textContent = gettext("Searching…");
     try {
-      const { pagefind, words } = await loadSearch(root.dataset.bundle);
-      const found = await pagefind.search(alignWithIndex(query, words, document.documentElement.lang));
-      const data = await Promise.all(found.results.slice(0, MAX_RESULTS).map((r) => r.data()));
+      const search = await loadSearch(root.dataset.bundle);
+      const lang = document.documentElement.lang;
+      const { terms, pages } = await search.query.findAnswers(search, query, lang, typing);
       if (mine !== latest) return;
-      if (!data.length) {
-        return show({ status: fill(gettext("Sorry, we found no answer for “%(query)s”."), { query }), empty: true });
+      const items = pages.slice(0, MAX_RESULTS).map((page) => resultItem(search.query, page, terms));
+      if (typing && !terms.length && Array.from(query).length < 2) return show({ hint: true });
+      if (!pages.length || search.query.isUnanswered(query, search.lexicon)) {
+        // the pages that only mention it come after the offer to write to us, never as an answer
+        const status = fill(gettext("Sorry, we found no answer for “%(query)s”."), { query });
+        return show({ status, items, empty: true });
       }
-      const count = found.results.length;
+      const count = pages.length;
       const status = fill(
         ngettext("%(count)s answer for “%(query)s”", "%(count)s answers for “%(query)s”", count),
         { count, query },
       );
-      show({ status, items: data.map(resultItem) });
+      show({ status, items });
     } catch (error) {
       if (mine !== latest) return;
       show({ error: true });
@@ -175,15 +140,38 @@ function searchPage(root) {
     return (new URLSearchParams(location.search).get("q") || "").trim();
   }
 
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    const query = input.value.trim();
+  // The query in the address: one history entry per search, however many keys it took, so
+  // that Back returns to the search before.
+  let typingEntry = false;
+  function remember(query, typing) {
+    if (query === queryInAddress()) return;
     const address = new URL(location.href);
     address.searchParams.set("q", query);
-    history.pushState(null, "", address);
+    if (typing && typingEntry) history.replaceState(null, "", address);
+    else history.pushState(null, "", address);
+    typingEntry = typing;
+  }
+
+  let pause = 0;
+  input.addEventListener("focus", () => loadSearch(root.dataset.bundle).catch(() => {}), { once: true });
+  input.addEventListener("input", () => {
+    clearTimeout(pause);
+    pause = setTimeout(() => {
+      const query = input.value.trim();
+      remember(query, true);
+      run(query, true);
+    }, TYPING_PAUSE_MS);
+  });
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    clearTimeout(pause);
+    const query = input.value.trim();
+    remember(query, false);
+    typingEntry = false;
     run(query);
   });
   window.addEventListener("popstate", () => {
+    typingEntry = false;
     input.value = queryInAddress();
     run(input.value);
   });
