@@ -17,10 +17,17 @@ each segmented language's index (read from the fragments, where Pagefind separat
 with a zero-width space), and search.js splits a query word that the index lacks into
 index words before searching.
 
-The index is byte-for-byte reproducible: Pagefind names every file by a hash of its
-content, and the same pages give the same files, except that it lists the languages
-of pagefind-entry.json in a random order (a Rust hash map); that file is rewritten
-with sorted keys.
+The index is byte-for-byte reproducible, on any filesystem: Pagefind numbers pages in
+the order it is given them, so the pages are handed to it one by one in sorted order
+(its own directory walk follows the filesystem's order: ext4 and tmpfs differ), and it
+lists the languages of pagefind-entry.json in a random order (a Rust hash map), so that
+file is rewritten with sorted keys.
+
+Pagefind's files are taken from it in memory (`get_files`) and written here, never
+read back from a folder it wrote: its service answers "written" before its writes
+have finished and is then terminated, which once left pagefind-entry.json empty. The
+Python wrapper reads each answer of the service with a 2 MiB limit, which the index of
+a large site exceeds, so the service is started with a larger one (_Service).
 
 Browsers run Pagefind's search in WebAssembly, which a Content-Security-Policy of
 `default-src 'self'` forbids: the search page needs
@@ -37,7 +44,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from pagefind.index import IndexConfig, PagefindIndex
+from pagefind.service import PagefindService
 
 from .problems import BuildFailed, Problem
 from .render import Page
@@ -49,6 +56,7 @@ UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js",
           "pagefind-modular-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css",
           "pagefind-highlight.js")
 FIX = "reinstall the requirements: bash .ci/setup (pagefind[extended] is in requirements.txt)"
+ANSWER_LIMIT = 2**30  # bytes of one answer of the Pagefind service (the whole index)
 TIMEOUT_SECONDS = 120  # a Pagefind that stops answering fails the build instead of hanging it
 VOCABULARY = "words.json"
 WORD_SEPARATOR = "\u200b"  # between the words of a segmented language, in a fragment
@@ -59,22 +67,55 @@ def index_site(folder: Path, pages: list[Page]) -> None:
     languages = sorted({page.lang for page in pages if page.lang})
     try:
         with ThreadPoolExecutor(max_workers=1) as thread:  # its own event loop, even if
-            thread.submit(asyncio.run, _index(folder, languages)).result()  # the caller has one
-    except Exception as error:  # Pagefind reports its failures as plain exceptions
+            files = thread.submit(asyncio.run, _index(folder, languages)).result()  # the
+    except Exception as error:  # caller has one. Pagefind's failures are plain exceptions
         raise BuildFailed([Problem("(search index)", 0, f"Pagefind failed: {_reason(error)}",
                                    FIX)]) from error
-    for name in UNUSED:
-        (folder / BUNDLE / name).unlink(missing_ok=True)
+    _write_bundle(folder / BUNDLE, files)
     _sort_entry_file(folder / BUNDLE / "pagefind-entry.json")
     _check_counts(folder / BUNDLE, pages)
     _write_vocabulary(folder / BUNDLE)
 
 
-async def _index(folder: Path, languages: list[str]) -> None:
-    """Leaving the `async with` writes the files, to output_path (else to ./pagefind)."""
-    config: IndexConfig = {"output_path": str(folder / BUNDLE)}
-    async with asyncio.timeout(TIMEOUT_SECONDS), PagefindIndex(config) as index:
-        await index.add_directory(str(folder), glob=_glob(languages))
+class _Service(PagefindService):
+    """Pagefind's service with room for the whole index in one answer (see above)."""
+
+    async def launch(self) -> _Service:
+        self._backend = await asyncio.create_subprocess_exec(
+            self._bin, "--service", stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+            limit=ANSWER_LIMIT)
+        self._poll_task = self._loop.create_task(self._wait_for_responses())
+        return self
+
+
+async def _index(folder: Path, languages: list[str]) -> dict[str, bytes]:
+    """{path in the bundle: bytes} of the index of the language folders' pages."""
+    service = await _Service().launch()
+    try:
+        async with asyncio.timeout(TIMEOUT_SECONDS):
+            index = await service.create_index({})
+            for relative in _pages_to_index(folder, languages):
+                await index.add_html_file(content=(folder / relative).read_text("utf-8"),
+                                          source_path=relative)
+            return {str(file["path"]): file["content"] for file in await index.get_files()}
+    finally:
+        await service.close()
+
+
+def _pages_to_index(folder: Path, languages: list[str]) -> list[str]:
+    """Only the language folders: the bilingual root page and 404.html are not answers."""
+    return sorted(path.relative_to(folder).as_posix() for lang in languages
+                  for path in (folder / lang).rglob("*.html") if path.is_file())
+
+
+def _write_bundle(bundle: Path, files: dict[str, bytes]) -> None:
+    for name, data in sorted(files.items()):
+        if name in UNUSED:
+            continue
+        target = bundle / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
 
 
 def _reason(error: Exception) -> str:
@@ -83,12 +124,6 @@ def _reason(error: Exception) -> str:
     if isinstance(error, OSError) and error.filename:
         return f"{error.strerror}: {error.filename}"
     return str(error) or type(error).__name__
-
-
-def _glob(languages: list[str]) -> str:
-    """Only the language folders: the bilingual root page and 404.html are not answers."""
-    return "{" + ",".join(languages) + "}/**/*.html" if len(languages) > 1 \
-        else f"{languages[0]}/**/*.html"
 
 
 def _sort_entry_file(path: Path) -> None:
