@@ -101,14 +101,16 @@ def _switch(out: Path, complete: Path) -> None:
     """Point `out` at `complete` with one atomic rename, then delete the previous site."""
     previous = out.parent / os.readlink(out) if out.is_symlink() else None
     link = _unused_name(out, _LINK)
+    retired = None
     try:
         link.symlink_to(complete.name, target_is_directory=True)
         if out.is_dir() and not out.is_symlink():  # made by an older version, or empty
-            retired = _unused_name(out, _RETIRED)
+            retired = previous = _unused_name(out, _RETIRED)
             out.rename(retired)
-            previous = retired
         os.replace(link, out)
     except BaseException:
+        if retired is not None and not out.exists():
+            retired.rename(out)
         link.unlink(missing_ok=True)
         shutil.rmtree(complete, ignore_errors=True)
         raise
