@@ -2,11 +2,20 @@
 
 The file name is the slug: the same name in each language folder makes the
 translations of one entry. Front matter is typed; unknown keys are errors.
+
+Editors' lock, backup and swap files (`.#x.md`, `x.md~`, `.x.md.swp`, hidden files) are
+skipped by the same rule the live preview's watcher uses (watch.ignored), so the build
+and the preview always agree on what is an entry. Anything else named `*.md` must be a
+regular file (or a link to one): a folder, a pipe or a device is an error, and is never
+opened in a way that could wait forever.
 """
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,11 +23,13 @@ from typing import Any
 from .config import SiteConfig
 from .problems import Problem, did_you_mean, display_path
 from .schema import ID, Check, Integer, ListOf, Spec, Text, describe
+from .watch import ignored
 from .yamlfile import KeyPath, parse_yaml
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 TRANSLATED_FROM = re.compile(r"[a-z]{2}-[0-9a-f]{12}")
 RESERVED_SLUGS = frozenset({"calculator", "search", "assets", "404"})
+MAX_SLUG_LENGTH = 80  # a web address people can read; file systems allow 255 bytes
 _FENCE = "---"
 
 
@@ -77,7 +88,13 @@ def load_entries(config: SiteConfig) -> tuple[list[Entry], list[Problem]]:
                                     did_you_mean(folder.name, config.codes)
                                     + " or add the language to site.yaml"))
     for lang in config.codes:
-        for path in sorted((content / lang).glob("*.md")):
+        folder = content / lang
+        if folder.exists() and not folder.is_dir():
+            problems.append(Problem(display_path(folder, config.root), 0, "this is a file, "
+                                    f"but it should be the folder of the '{lang}' entries",
+                                    f"move the file away and make a folder content/{lang}"))
+            continue
+        for path in entry_files(folder):
             entry, found = read_entry(path, lang, config)
             problems += found
             if entry:
@@ -85,8 +102,16 @@ def load_entries(config: SiteConfig) -> tuple[list[Entry], list[Problem]]:
     return entries, problems
 
 
+def entry_files(folder: Path) -> list[Path]:
+    """The `*.md` names in a language folder, without editors' temporary files."""
+    if not folder.is_dir():
+        return []
+    return sorted(path for path in folder.iterdir()
+                  if path.name.endswith(".md") and not ignored(path.name))
+
+
 def read_entry(path: Path, lang: str, config: SiteConfig) -> tuple[Entry | None, list[Problem]]:
-    shown = display_path(path, config.root)
+    shown = f"{display_path(path.parent, config.root)}/{path.name}"  # a link: its own name
     text, problem = _read_text(path, shown)
     if problem:
         return None, [problem]
@@ -113,7 +138,10 @@ def read_entry(path: Path, lang: str, config: SiteConfig) -> tuple[Entry | None,
 
 
 def _read_text(path: Path, shown: str) -> tuple[str, Problem | None]:
-    raw = path.read_bytes()
+    try:
+        raw = _read_regular_file(path)
+    except OSError as error:
+        return "", _unreadable(error, path, shown)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -127,6 +155,40 @@ def _read_text(path: Path, shown: str) -> tuple[str, Problem | None]:
     return text, None
 
 
+def _read_regular_file(path: Path) -> bytes:
+    """The bytes of a regular file. O_NONBLOCK: opening a pipe must not wait for a writer."""
+    handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        mode = os.fstat(handle).st_mode
+        if not stat.S_ISREG(mode):
+            raise IsADirectoryError(errno.EISDIR, _KINDS.get(stat.S_IFMT(mode), "not a file"))
+        with os.fdopen(handle, "rb") as file:
+            handle = -1  # closed by the `with`
+            return file.read()
+    finally:
+        if handle >= 0:
+            os.close(handle)
+
+
+_KINDS = {stat.S_IFDIR: "a folder", stat.S_IFIFO: "a pipe (FIFO)",
+          stat.S_IFCHR: "a device", stat.S_IFBLK: "a device", stat.S_IFSOCK: "a socket"}
+
+
+def _unreadable(error: OSError, path: Path, shown: str) -> Problem:
+    if isinstance(error, IsADirectoryError):
+        kind = error.strerror if error.strerror in _KINDS.values() else "a folder"
+        return Problem(shown, 0, f"this is {kind}, not a file, so it cannot be an entry",
+                       "move it out of content/, or rename it so that it does not end in .md")
+    if error.errno == errno.ENOENT and path.is_symlink():
+        return Problem(shown, 0, f"this is a link to {os.readlink(path)}, which does not exist",
+                       "delete the link, or make it point to an entry")
+    if error.errno == errno.ENXIO:
+        return Problem(shown, 0, "this is a socket, not a file, so it cannot be an entry",
+                       "move it out of content/")
+    return Problem(shown, 0, f"this file cannot be read: {error.strerror}",
+                   "check that the file exists and that you may read it")
+
+
 def _check_slug(slug: str, shown: str) -> list[Problem]:
     if not SLUG.fullmatch(slug):
         suggestion = re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-") or "my-question"
@@ -136,6 +198,10 @@ def _check_slug(slug: str, shown: str) -> list[Problem]:
     if slug in RESERVED_SLUGS:
         return [Problem(shown, 1, f"'{slug}' is the address of a page the site makes itself",
                         "rename the file in every language")]
+    if len(slug) > MAX_SLUG_LENGTH:
+        return [Problem(shown, 1, f"the file name is {len(slug)} characters long, more than "
+                        f"the {MAX_SLUG_LENGTH} a web address may have here",
+                        "rename the file to a shorter name, in every language")]
     return []
 
 

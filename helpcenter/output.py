@@ -74,6 +74,8 @@ def write_site(out: Path, files: dict[str, bytes],
             remove_leftovers(out)
             _write_and_switch(out, files, finish)
     except OSError as error:
+        if f"{os.sep}.{out.name}." in str(error.filename):  # our hidden folders: say `out`
+            error.filename = None
         raise BuildFailed([disk_problem(error, out)]) from error
 
 
