@@ -23,11 +23,12 @@ the order it is given them, so the pages are handed to it one by one in sorted o
 lists the languages of pagefind-entry.json in a random order (a Rust hash map), so that
 file is rewritten with sorted keys.
 
-Pagefind's files are taken from it in memory (`get_files`) and written here, never
-read back from a folder it wrote: its service answers "written" before its writes
-have finished and is then terminated, which once left pagefind-entry.json empty. The
-Python wrapper reads each answer of the service with a 2 MiB limit, which the index of
-a large site exceeds, so the service is started with a larger one (_Service).
+Pagefind's files are taken from it in memory (its service's GetFiles) and written here,
+never read back from a folder it wrote: the service answers "written" before its writes
+have finished and is then stopped, which once left pagefind-entry.json empty. The
+service is spoken to directly (base64 JSON messages separated by commas, _talk): the
+Python wrapper of pagefind reads one answer per 0.1 s (200 s for 2,000 pages sent one
+by one) and at most 2 MiB per answer, less than the index of a large site.
 
 Browsers run Pagefind's search in WebAssembly, which a Content-Security-Policy of
 `default-src 'self'` forbids: the search page needs
@@ -36,15 +37,18 @@ Browsers run Pagefind's search in WebAssembly, which a Content-Security-Policy o
 
 from __future__ import annotations
 
-import asyncio
+import base64
 import gzip
 import json
 import re
+import subprocess
+import tempfile
+import threading
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import IO, Any
 
-from pagefind.service import PagefindService
+from pagefind.service import get_executable
 
 from .problems import BuildFailed, Problem
 from .render import Page
@@ -56,7 +60,6 @@ UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js",
           "pagefind-modular-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css",
           "pagefind-highlight.js")
 FIX = "reinstall the requirements: bash .ci/setup (pagefind[extended] is in requirements.txt)"
-ANSWER_LIMIT = 2**30  # bytes of one answer of the Pagefind service (the whole index)
 TIMEOUT_SECONDS = 120  # a Pagefind that stops answering fails the build instead of hanging it
 VOCABULARY = "words.json"
 WORD_SEPARATOR = "\u200b"  # between the words of a segmented language, in a fragment
@@ -66,9 +69,8 @@ def index_site(folder: Path, pages: list[Page]) -> None:
     """Write the search index of the entry pages staged in `folder` to folder/pagefind/."""
     languages = sorted({page.lang for page in pages if page.lang})
     try:
-        with ThreadPoolExecutor(max_workers=1) as thread:  # its own event loop, even if
-            files = thread.submit(asyncio.run, _index(folder, languages)).result()  # the
-    except Exception as error:  # caller has one. Pagefind's failures are plain exceptions
+        files = _index(folder, languages)
+    except (OSError, EOFError, RuntimeError, ValueError, KeyError, TimeoutError) as error:
         raise BuildFailed([Problem("(search index)", 0, f"Pagefind failed: {_reason(error)}",
                                    FIX)]) from error
     _write_bundle(folder / BUNDLE, files)
@@ -77,30 +79,85 @@ def index_site(folder: Path, pages: list[Page]) -> None:
     _write_vocabulary(folder / BUNDLE)
 
 
-class _Service(PagefindService):
-    """Pagefind's service with room for the whole index in one answer (see above)."""
-
-    async def launch(self) -> _Service:
-        self._backend = await asyncio.create_subprocess_exec(
-            self._bin, "--service", stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
-            limit=ANSWER_LIMIT)
-        self._poll_task = self._loop.create_task(self._wait_for_responses())
-        return self
-
-
-async def _index(folder: Path, languages: list[str]) -> dict[str, bytes]:
+def _index(folder: Path, languages: list[str]) -> dict[str, bytes]:
     """{path in the bundle: bytes} of the index of the language folders' pages."""
-    service = await _Service().launch()
+    binary = get_executable()
+    if binary is None:
+        raise FileNotFoundError("the Pagefind program is not installed")
+    pages = [(relative, (folder / relative).read_text("utf-8"))
+             for relative in _pages_to_index(folder, languages)]
+    with tempfile.TemporaryFile() as log, subprocess.Popen(
+            [str(binary), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=log) as service:
+        watchdog = threading.Timer(TIMEOUT_SECONDS, service.kill)
+        watchdog.start()
+        try:
+            return _talk(service, pages)
+        except EOFError as error:
+            log.seek(0)
+            said = log.read().decode("utf-8", "replace").strip().splitlines()
+            if not watchdog.is_alive():
+                raise TimeoutError from error
+            raise RuntimeError(said[-1] if said else "it stopped unexpectedly") from error
+        finally:
+            watchdog.cancel()
+            service.kill()
+
+
+def _talk(service: subprocess.Popen[bytes], pages: list[tuple[str, str]]) -> dict[str, bytes]:
+    """Pagefind's service protocol: base64 of a JSON message, then a comma, each way. It
+    handles messages one at a time, in the order sent; its answers are read while a
+    thread sends the pages, so that neither side waits on a full pipe."""
+    assert service.stdin is not None and service.stdout is not None
+    answers = _Answers(service.stdout)
+    _send(service.stdin, 0, {"type": "NewIndex", "config": None})
+    index_id = answers.next(0)["index_id"]
+    requests = [{"type": "AddFile", "index_id": index_id, "file_path": relative, "url": None,
+                 "file_contents": html} for relative, html in pages]
+    requests.append({"type": "GetFiles", "index_id": index_id})
+    sender = threading.Thread(target=_send_all, args=(service.stdin, requests), daemon=True)
+    sender.start()
+    for number in range(1, len(requests)):
+        answers.next(number)
+    files = answers.next(len(requests))["files"]
+    sender.join()
+    return {str(file["path"]): base64.b64decode(file["content"]) for file in files}
+
+
+def _send(stdin: IO[bytes], number: int, payload: dict[str, Any]) -> None:
+    message = json.dumps({"message_id": number, "payload": payload}).encode("utf-8")
+    stdin.write(base64.b64encode(message) + b",")
+    stdin.flush()
+
+
+def _send_all(stdin: IO[bytes], requests: list[dict[str, Any]]) -> None:
     try:
-        async with asyncio.timeout(TIMEOUT_SECONDS):
-            index = await service.create_index({})
-            for relative in _pages_to_index(folder, languages):
-                await index.add_html_file(content=(folder / relative).read_text("utf-8"),
-                                          source_path=relative)
-            return {str(file["path"]): file["content"] for file in await index.get_files()}
-    finally:
-        await service.close()
+        for number, payload in enumerate(requests, start=1):
+            _send(stdin, number, payload)
+    except OSError:  # the service died; the reader reports why
+        pass
+
+
+class _Answers:
+    """The service's answers, in order; raises EOFError if it stops answering."""
+
+    def __init__(self, stdout: IO[bytes]) -> None:
+        self.stdout, self.buffer = stdout, b""
+
+    def next(self, number: int) -> dict[str, Any]:
+        while b"," not in self.buffer:
+            chunk = self.stdout.read1(1 << 20)  # type: ignore[attr-defined]
+            if not chunk:
+                raise EOFError
+            self.buffer += chunk
+        message, self.buffer = self.buffer.split(b",", 1)
+        answer = json.loads(base64.b64decode(message))
+        payload: dict[str, Any] = answer["payload"]
+        if payload.get("type") == "Error":
+            raise RuntimeError(payload.get("message") or "an error")
+        if answer.get("message_id") != number:
+            raise RuntimeError(f"answer {answer.get('message_id')} came instead of {number}")
+        return payload
 
 
 def _pages_to_index(folder: Path, languages: list[str]) -> list[str]:
