@@ -86,14 +86,14 @@ def _index(folder: Path, languages: list[str]) -> dict[str, bytes]:
         raise FileNotFoundError("the Pagefind program is not installed")
     pages = [(relative, (folder / relative).read_text("utf-8"))
              for relative in _pages_to_index(folder, languages)]
-    with tempfile.TemporaryFile() as log, subprocess.Popen(
-            [str(binary), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=log) as service:
+    with tempfile.TemporaryFile() as log:
+        service = subprocess.Popen([str(binary), "--service"], stdin=subprocess.PIPE,
+                                   stdout=subprocess.PIPE, stderr=log)
         watchdog = threading.Timer(TIMEOUT_SECONDS, service.kill)
         watchdog.start()
         try:
             return _talk(service, pages)
-        except EOFError as error:
+        except (EOFError, BrokenPipeError) as error:
             log.seek(0)
             said = log.read().decode("utf-8", "replace").strip().splitlines()
             if not watchdog.is_alive():
@@ -101,7 +101,19 @@ def _index(folder: Path, languages: list[str]) -> dict[str, bytes]:
             raise RuntimeError(said[-1] if said else "it stopped unexpectedly") from error
         finally:
             watchdog.cancel()
-            service.kill()
+            _stop(service)
+
+
+def _stop(service: subprocess.Popen[bytes]) -> None:
+    """Kill it (its work is done or failed) and close the pipes, whatever they hold."""
+    service.kill()
+    for pipe in (service.stdin, service.stdout):
+        try:
+            if pipe is not None:
+                pipe.close()
+        except OSError:  # unsent bytes to a service that is gone
+            pass
+    service.wait()
 
 
 def _talk(service: subprocess.Popen[bytes], pages: list[tuple[str, str]]) -> dict[str, bytes]:
@@ -134,7 +146,7 @@ def _send_all(stdin: IO[bytes], requests: list[dict[str, Any]]) -> None:
     try:
         for number, payload in enumerate(requests, start=1):
             _send(stdin, number, payload)
-    except OSError:  # the service died; the reader reports why
+    except (OSError, ValueError):  # the service died (or was stopped); the reader says why
         pass
 
 
