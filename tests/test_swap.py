@@ -180,3 +180,23 @@ def test_two_builds_at_once_both_succeed_and_leave_one_site(published: Site) -> 
         assert run.returncode == 0, err
     _assert_one_clean_site(published)
     assert os.path.getsize(published.out / "pagefind" / "pagefind-entry.json") > 0
+
+
+def test_a_link_the_tool_did_not_make_is_never_replaced(site: Site, tmp_path) -> None:
+    """`public -> /var/www/site` made by hand: neither the link nor its folder is touched,
+    even when that folder holds an older build (marker included)."""
+    for name, marker in (("www", False), ("old-build", True)):
+        foreign = tmp_path / name
+        foreign.mkdir()
+        (foreign / "index.html").write_text("mine")
+        if marker:
+            (foreign / MARKER).write_text("old")
+        site.out.unlink(missing_ok=True)
+        site.out.symlink_to(foreign)
+        before = snapshot(foreign)
+        result = site.build()
+        assert result.code == 1 and "Traceback" not in result.stderr
+        assert result.problems[0] == (f"{site.out}: this is a link to {foreign}, which this "
+                                      "tool did not make, so it will not be replaced (choose "
+                                      "another --out folder, or delete the link yourself)")
+        assert os.readlink(site.out) == str(foreign) and snapshot(foreign) == before
