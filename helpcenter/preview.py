@@ -134,7 +134,7 @@ def _replace_entries(base: pipeline.Sources, paths: set[Path]) -> list[Entry]:
     for path in sorted(paths):
         shown = display_path(path, config.root)
         by_path.pop(shown, None)
-        if path.is_file():
+        if path.exists() or path.is_symlink():  # a pipe or broken link is reported
             entry, found = read_entry(path, path.parent.name, config)
             problems += found
             if entry is not None:

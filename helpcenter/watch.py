@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,9 +72,15 @@ def changed(before: dict[str, Stat], after: dict[str, Stat]) -> set[Path]:
 
 
 def content_hash(path: Path) -> str | None:
-    """A hash of the file's bytes; None when it does not exist (or cannot be read)."""
+    """A hash of the file's bytes; None when it does not exist (or cannot be read). Only a
+    regular file is read (a pipe would block the preview for ever): anything else is
+    named by its kind, so that its appearance still triggers a rebuild that reports it."""
     try:
-        return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+        with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as file:
+            mode = os.fstat(file.fileno()).st_mode
+            if not stat.S_ISREG(mode):
+                return f"not a file ({stat.S_IFMT(mode):o})"
+            return hashlib.blake2b(file.read(), digest_size=16).hexdigest()
     except OSError:
         return None
 

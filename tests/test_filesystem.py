@@ -243,3 +243,18 @@ def test_an_entry_file_with_a_name_too_long_is_reported(site: Site) -> None:
             site.root / "content" / lang / f"{slug}.md")
     result = site.run("check")
     _assert_refused(result, f"content/ja/{slug}.md:1: the file name is 109 characters long")
+
+
+def test_the_preview_reports_a_pipe_named_like_an_entry_as_the_build_does(site: Site) -> None:
+    preview = start_preview(site)
+    try:
+        os.mkfifo(site.root / "content" / "ja" / "receipts-copy.md")
+        status = preview.wait_for_status("failed")
+        assert status["problems"] == [
+            "content/ja/receipts-copy.md: this is a pipe (FIFO), not a file, so it cannot "
+            "be an entry (move it out of content/, or rename it so that it does not end in "
+            ".md)"]
+        (site.root / "content" / "ja" / "receipts-copy.md").unlink()
+        assert preview.wait_for_status("ok")["problems"] == []
+    finally:
+        stop_preview(preview)
