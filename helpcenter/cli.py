@@ -7,6 +7,7 @@ exits non-zero on errors; none prints a Python traceback for bad input.
 from __future__ import annotations
 
 import argparse
+import re
 import time
 from pathlib import Path
 
@@ -63,7 +64,8 @@ def parser() -> argparse.ArgumentParser:
                        "placeholders are listed but do not fail it (see --production)")
     preview = command("serve", "preview the site at http://127.0.0.1:8000/ and rebuild it "
                       "when a file changes")
-    preview.add_argument("--port", type=int, default=8000, help="port to serve on (default 8000)")
+    preview.add_argument("--port", default="8000",
+                         help=f"port to serve on, {_PORTS[0]} to {_PORTS[-1]} (default 8000)")
     preview.add_argument("--host", default="127.0.0.1",
                          help="address to listen on (default 127.0.0.1: this computer only)")
     new = command("new", "start a new question: content/<lang>/SLUG.md in every language")
@@ -150,8 +152,22 @@ def _print_lines(reporter: Reporter, lines: list[str]) -> None:
         print(line, file=reporter.err, flush=True)
 
 
+_PORTS = range(1, 65536)
+
+
 def _serve(root: Path, args: argparse.Namespace, reporter: Reporter) -> int:
-    return serve(root, args.host, args.port, reporter)
+    return serve(root, args.host, _port(args.port), reporter)
+
+
+def _port(text: str) -> int:
+    """A port someone can open in a browser: 0 (any free port) is refused too, because
+    the preview's address must be known before it starts."""
+    value = text.strip()
+    if not re.fullmatch(r"[0-9]{1,5}", value) or int(value) not in _PORTS:
+        raise BuildFailed([Problem("--port", 0, f"'{text}' is not a port number",
+                                   f"give a whole number from {_PORTS[0]} to {_PORTS[-1]}, "
+                                   "such as --port 8001")])
+    return int(value)
 
 
 def _new(root: Path, args: argparse.Namespace, reporter: Reporter) -> int:

@@ -2,6 +2,12 @@
 
 The file name is the slug: the same name in each language folder makes the
 translations of one entry. Front matter is typed; unknown keys are errors.
+
+Editors' lock, backup and swap files (`.#x.md`, `x.md~`, `.x.md.swp`, hidden files) are
+skipped by the same rule the live preview's watcher uses (watch.ignored), so the build
+and the preview always agree on what is an entry. Anything else named `*.md` must be a
+regular file (or a link to one): a folder, a pipe or a device is an error, and is never
+opened in a way that could wait forever.
 """
 
 from __future__ import annotations
@@ -15,11 +21,13 @@ from .config import SiteConfig
 from .problems import Problem, did_you_mean, display_path
 from .schema import ID, Check, Integer, ListOf, Spec, Text, describe
 from .source_files import read_source_text
+from .watch import ignored
 from .yamlfile import KeyPath, parse_yaml
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 TRANSLATED_FROM = re.compile(r"[a-z]{2}-[0-9a-f]{12}")
 RESERVED_SLUGS = frozenset({"calculator", "search", "assets", "404"})
+MAX_SLUG_LENGTH = 80  # a web address people can read; file systems allow 255 bytes
 _FENCE = "---"
 
 
@@ -78,7 +86,13 @@ def load_entries(config: SiteConfig) -> tuple[list[Entry], list[Problem]]:
                                     did_you_mean(folder.name, config.codes)
                                     + " or add the language to site.yaml"))
     for lang in config.codes:
-        for path in sorted((content / lang).glob("*.md")):
+        folder = content / lang
+        if folder.exists() and not folder.is_dir():
+            problems.append(Problem(display_path(folder, config.root), 0, "this is a file, "
+                                    f"but it should be the folder of the '{lang}' entries",
+                                    f"move the file away and make a folder content/{lang}"))
+            continue
+        for path in entry_files(folder):
             entry, found = read_entry(path, lang, config)
             problems += found
             if entry:
@@ -86,8 +100,16 @@ def load_entries(config: SiteConfig) -> tuple[list[Entry], list[Problem]]:
     return entries, problems
 
 
+def entry_files(folder: Path) -> list[Path]:
+    """The `*.md` names in a language folder, without editors' temporary files."""
+    if not folder.is_dir():
+        return []
+    return sorted(path for path in folder.iterdir()
+                  if path.name.endswith(".md") and not ignored(path.name))
+
+
 def read_entry(path: Path, lang: str, config: SiteConfig) -> tuple[Entry | None, list[Problem]]:
-    shown = display_path(path, config.root)
+    shown = f"{display_path(path.parent, config.root)}/{path.name}"  # a link: its own name
     text, problem = _read_text(path, shown)
     if problem:
         return None, [problem]
@@ -133,6 +155,10 @@ def _check_slug(slug: str, shown: str) -> list[Problem]:
     if slug in RESERVED_SLUGS:
         return [Problem(shown, 1, f"'{slug}' is the address of a page the site makes itself",
                         "rename the file in every language")]
+    if len(slug) > MAX_SLUG_LENGTH:
+        return [Problem(shown, 1, f"the file name is {len(slug)} characters long, more than "
+                        f"the {MAX_SLUG_LENGTH} a web address may have here",
+                        "rename the file to a shorter name, in every language")]
     return []
 
 

@@ -13,6 +13,8 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+from .problems import BuildFailed, Problem
+
 _GIT_TIMEOUT = 10
 _MAX_VERSIONS = 50
 
@@ -38,14 +40,55 @@ def changes_since(root: Path, relative: str, recorded: str, current_text: str,
 def last_changed(root: Path) -> dict[str, str]:
     """The date (ISO) of the last commit that changed each file under content/, from one
     `git log`; empty without git. Shown to readers as the entry's "last updated" date, so
-    it is the same in every build of the same commit."""
-    log = _git(root, "log", "--format=%x00%cs", "--name-only", "--relative", "--", "content")
+    it is the same in every build of the same commit.
+
+    A shallow clone (`git clone --depth N`, what CI checkouts are by default) ends at
+    commits whose parents are missing: such a commit seems to add every file, so its date
+    would be shown for every entry not changed since. When a file that exists is dated
+    by such a commit, the build stops and asks for the full history (BuildFailed) rather
+    than publish wrong dates; a shallow clone deep enough to hold every entry's last
+    change builds the same site as a full one.
+    """
+    log = _git(root, "log", "--format=%x00%H %cs", "--name-only", "--relative", "--",
+               "content")
+    cut = _shallow_boundary(root)
     dates: dict[str, str] = {}
+    unknown: set[str] = set()
     for block in (log or "").split("\0")[1:]:
-        date, *files = block.strip().split("\n")
-        for name in files:
-            dates.setdefault(name.strip(), date)
+        head, *files = block.strip().split("\n")
+        commit, date = head.split(" ")
+        for name in (name.strip() for name in files if name.strip()):
+            if name not in dates and name not in unknown:
+                if commit in cut:
+                    unknown.add(name)
+                else:
+                    dates[name] = date
+    _stop_if_history_is_cut(root, unknown)
     return dates
+
+
+def _shallow_boundary(root: Path) -> frozenset[str]:
+    """The commits at which a shallow clone's history is cut (empty in a full clone)."""
+    if (_git(root, "rev-parse", "--is-shallow-repository") or "").strip() != "true":
+        return frozenset()
+    shallow = (_git(root, "rev-parse", "--git-path", "shallow") or "").strip()
+    path = Path(shallow) if Path(shallow).is_absolute() else root / shallow
+    try:
+        return frozenset(path.read_text(encoding="ascii").split())
+    except (OSError, UnicodeDecodeError):
+        return frozenset()
+
+
+def _stop_if_history_is_cut(root: Path, unknown: set[str]) -> None:
+    missing = sorted(name for name in unknown
+                     if name.endswith(".md") and (root / name).is_file())
+    if missing:
+        raise BuildFailed([Problem(
+            missing[0], 0, f"this is a shallow clone of the git history (git clone --depth), "
+            f"so the date of the last change of {len(missing)} file(s) in content/ is not "
+            "known, and every page shows its \"last updated\" date",
+            "fetch the whole history: git fetch --unshallow (in GitHub Actions: "
+            "actions/checkout with fetch-depth: 0)")])
 
 
 def _body(text: str) -> list[str]:

@@ -14,13 +14,16 @@ import holidays
 
 from .problems import Problem, display_path
 from .schema import (
+    DAYS,
     ID,
+    MONTHS,
+    YEAR,
+    YEN,
     Check,
     Choice,
     Country,
     Destination,
     Flag,
-    Integer,
     IsoDate,
     ListOf,
     Localized,
@@ -35,7 +38,7 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 _LABELLED = Record({"id": ID, "label": Localized()})
 _CARD = Record({"id": ID, "name": Text()})
-_ZONE = Record({"id": ID, "name": Localized(), "fee": Integer(unit=" (yen)"),
+_ZONE = Record({"id": ID, "name": Localized(), "fee": YEN,
                 "countries": ListOf(Destination())})
 _CLOSURE = Record({"from": IsoDate(), "to": IsoDate(), "reason": Text()}, frozenset({"reason"}))
 _AFTER_PAYMENT_REQUEST = Record({
@@ -46,12 +49,12 @@ _AFTER_PAYMENT_REQUEST = Record({
 
 POLICY_SCHEMAS: dict[str, Spec] = {
     "shipping": Record({
-        "domestic": Record({"country": Country(), "fee": Integer(unit=" (yen)")}),
+        "domestic": Record({"country": Country(), "fee": YEN}),
         # Only rates the shop has published: with none, the help center says that the
         # cost depends on the destination and is shown at checkout.
         "overseas": Record({
             "zones": ListOf(_ZONE, min_items=0, unique_key="id"),
-            "rest_of_world": Record({"name": Localized(), "fee": Integer(unit=" (yen)")}),
+            "rest_of_world": Record({"name": Localized(), "fee": YEN}),
         }, frozenset({"zones", "rest_of_world"}), retired=(
             ("fees_are_estimates", "customers read any overseas fee as the shop's price, so "
              "only rates the shop publishes are given",
@@ -66,20 +69,19 @@ POLICY_SCHEMAS: dict[str, Spec] = {
         "cards_not_accepted": ListOf(_CARD, min_items=0, unique_key="id"),
     }),
     "dispatch": Record({
-        "in_stock_business_days": Integer(minimum=1, unit=" (days)"),
-        "made_to_order_months": Record({"min": Integer(minimum=1), "max": Integer(minimum=1)}),
+        "in_stock_business_days": DAYS,
+        "made_to_order_months": Record({"min": MONTHS, "max": MONTHS}),
         "mixed_orders_ship_together": Flag(),
         "shipping_email": Flag(),
         "business_days": Record({
             "weekdays": ListOf(Choice(WEEKDAYS)),
             "national_holidays": Country(),
-            "calendar_years": Record({"first": Integer(minimum=2000),
-                                      "last": Integer(minimum=2000)}),
+            "calendar_years": Record({"first": YEAR, "last": YEAR}),
             "shop_closures": ListOf(_CLOSURE, min_items=0),
         }),
     }),
     "returns": Record({
-        "window_days": Integer(minimum=1, unit=" (days)"),
+        "window_days": DAYS,
         "accepted_reasons": ListOf(_LABELLED, unique_key="id"),
         "refused_reasons": ListOf(_LABELLED, unique_key="id"),
         "gift_exchange_same_design_and_size": Flag(),

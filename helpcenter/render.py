@@ -153,6 +153,7 @@ def theme_environment(config: SiteConfig, translations: Translations) -> Environ
                       autoescape=True, undefined=StrictUndefined,
                       extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    del env.globals["lipsum"], env.filters["random"]  # different on every build
     return env
 
 

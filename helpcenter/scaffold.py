@@ -16,10 +16,11 @@ from pathlib import Path
 from babel.support import Translations
 
 from .config import SiteConfig
-from .content import RESERVED_SLUGS, SLUG, Entry
+from .content import MAX_SLUG_LENGTH, RESERVED_SLUGS, SLUG, Entry
 from .literals import examples
+from .output import disk_problem
 from .policy import PolicyData
-from .problems import Problem, did_you_mean, display_path
+from .problems import BuildFailed, Problem, did_you_mean, display_path
 from .translation_status import text_hash
 
 # What a new entry says until an editor writes it; `check` warns while it is still there.
@@ -108,9 +109,19 @@ def _slug_problems(config: SiteConfig, slug: str) -> list[Problem]:
     if slug in RESERVED_SLUGS:
         return [Problem("SLUG", 0, f"'{slug}' is the address of a page the site makes itself",
                         "choose another name")]
+    if len(slug) > MAX_SLUG_LENGTH:
+        return [Problem("SLUG", 0, f"the name is {len(slug)} characters long, more than the "
+                        f"{MAX_SLUG_LENGTH} a web address may have here",
+                        f"choose a shorter name, such as '{_shorter(slug)}'")]
     return [Problem(display_path(path, config.root), 0, "an entry with this name already exists",
                     "choose another name, or edit the file that exists")
             for path in _paths(config, slug) if path.exists()]
+
+
+def _shorter(slug: str) -> str:
+    """The slug cut after a whole word, within the limit."""
+    cut = slug[:MAX_SLUG_LENGTH + 1]
+    return cut[:cut.rfind("-")] if "-" in cut else slug[:MAX_SLUG_LENGTH]
 
 
 def _paths(config: SiteConfig, slug: str) -> list[Path]:
@@ -127,14 +138,22 @@ def create(config: SiteConfig, policies: PolicyData, entries: list[Entry],
     version = text_hash(source_lang, _placeholder(PLACEHOLDER_TITLE, source_lang),
                         _placeholder(PLACEHOLDER_DESCRIPTION, source_lang),
                         source.split("\n---\n", 1)[1])
-    written = []
-    for lang, path in zip(config.codes, _paths(config, request.slug), strict=True):
-        text = source if lang == source_lang else _entry_text(
-            config, policies, entries, translations, request, order, lang, version)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("x", encoding="utf-8") as handle:  # never overwrite
-            handle.write(text)
-        written.append(path)
+    texts = {path: source if lang == source_lang else _entry_text(
+        config, policies, entries, translations, request, order, lang, version)
+        for lang, path in zip(config.codes, _paths(config, request.slug), strict=True)}
+    written: list[Path] = []
+    try:
+        for path, text in texts.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("x", encoding="utf-8") as handle:  # never overwrite
+                written.append(path)
+                handle.write(text)
+    except OSError as error:
+        for path in written:  # all languages or none: no half-made entry is left
+            path.unlink(missing_ok=True)
+        raise BuildFailed([disk_problem(error, written[-1] if written else
+                                        next(iter(texts)), "cannot create the entry")]) \
+            from error
     return written
 
 

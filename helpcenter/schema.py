@@ -9,6 +9,7 @@ changes.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,11 +45,19 @@ def describe(value: Any) -> str:
         return "a group of named values"
     if isinstance(value, list):
         return "a list"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "'.nan' (which stands for \"not a number\")" if math.isnan(value) else \
+            "infinity (.inf, or a number too large to store)"
     if isinstance(value, (int, float)):
-        return f"the number {value}"
+        return f"the number {_shorten(str(value))}"
     if isinstance(value, (dt.date, dt.datetime)):
         return f"the date {value}"
-    return f"the text '{value}'"
+    return f"the text '{_shorten(str(value))}'"
+
+
+def _shorten(text: str, limit: int = 40) -> str:
+    """A long value (5,000 digits pasted by mistake) is shown by its start and length."""
+    return text if len(text) <= limit else f"{text[:20]}… ({len(text):,} characters)"
 
 
 def where(key_path: KeyPath) -> str:
@@ -60,19 +69,43 @@ class Spec:
         raise NotImplementedError
 
 
+# The largest whole number a browser's JavaScript counts exactly (Number.MAX_SAFE_INTEGER):
+# the calculator computes with these values in the customer's browser.
+LARGEST_NUMBER = 2**53 - 1
+
+
 @dataclass(frozen=True)
 class Integer(Spec):
     minimum: int = 0
     unit: str = ""
+    maximum: int = LARGEST_NUMBER
 
     def check(self, value: Any, key_path: KeyPath, ctx: Check) -> Any:
         if isinstance(value, bool) or not isinstance(value, int):
             ctx.fail(key_path, f"{where(key_path)} must be a whole number, not {describe(value)}",
-                     f"write a number such as {max(self.minimum, 1)}{self.unit}")
+                     self._example(value))
         elif value < self.minimum:
-            ctx.fail(key_path, f"{where(key_path)} must be at least {self.minimum}, not {value}",
-                     "fix the number")
+            ctx.fail(key_path, f"{where(key_path)} must be at least {self.minimum:,}, "
+                     f"not {_shorten(str(value))}", "fix the number")
+        elif value > self.maximum:
+            ctx.fail(key_path, f"{where(key_path)} must be at most {self.maximum:,}"
+                     f"{self.unit}, not {_shorten(str(value))}",
+                     "check the number: a digit too many?")
         return value
+
+    def _example(self, value: Any) -> str:
+        if isinstance(value, float) and value.is_integer() and \
+                self.minimum <= value <= self.maximum:
+            return f"write {int(value)} without the decimal point"
+        if isinstance(value, str) and re.fullmatch(r"[0-9]{1,3}(,[0-9]{3})+", value.strip()):
+            return f"write {value.strip().replace(',', '')}, without commas"
+        return f"write a number such as {max(self.minimum, 1)}{self.unit}"
+
+
+YEN = Integer(minimum=0, maximum=1_000_000, unit=" (yen)")
+DAYS = Integer(minimum=1, maximum=365, unit=" (days)")
+MONTHS = Integer(minimum=1, maximum=36, unit=" (months)")
+YEAR = Integer(minimum=2000, maximum=2100)
 
 
 @dataclass(frozen=True)

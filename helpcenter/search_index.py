@@ -21,10 +21,18 @@ The build also writes pagefind/readings.json, the kana readings of the Japanese 
 (readings.py), with which search.js finds 返品 for 「へんぴん」; the editors' synonym list
 reaches the browser as pagefind/synonyms.json (synonyms.py, written with the site's files).
 
-The index is byte-for-byte reproducible: Pagefind names every file by a hash of its
-content, and the same pages give the same files, except that it lists the languages
-of pagefind-entry.json in a random order (a Rust hash map); that file is rewritten
-with sorted keys.
+The index is byte-for-byte reproducible, on any filesystem: Pagefind numbers pages in
+the order it is given them, so the pages are handed to it one by one in sorted order
+(its own directory walk follows the filesystem's order: ext4 and tmpfs differ), and it
+lists the languages of pagefind-entry.json in a random order (a Rust hash map), so that
+file is rewritten with sorted keys.
+
+Pagefind's files are taken from it in memory (its service's GetFiles) and written here,
+never read back from a folder it wrote: the service answers "written" before its writes
+have finished and is then stopped, which once left pagefind-entry.json empty. The
+service is spoken to directly (base64 JSON messages separated by commas, _talk): the
+Python wrapper of pagefind reads one answer per 0.1 s (200 s for 2,000 pages sent one
+by one) and at most 2 MiB per answer, less than the index of a large site.
 
 Browsers run Pagefind's search in WebAssembly, which a Content-Security-Policy of
 `default-src 'self'` forbids: the search page needs
@@ -33,15 +41,18 @@ Browsers run Pagefind's search in WebAssembly, which a Content-Security-Policy o
 
 from __future__ import annotations
 
-import asyncio
+import base64
 import gzip
 import json
 import re
+import subprocess
+import tempfile
+import threading
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import IO, Any
 
-from pagefind.index import IndexConfig, PagefindIndex
+from pagefind.service import get_executable
 
 from .problems import BuildFailed, Problem
 from .readings import write_readings
@@ -63,24 +74,123 @@ def index_site(folder: Path, pages: list[Page]) -> None:
     """Write the search index of the entry pages staged in `folder` to folder/pagefind/."""
     languages = sorted({page.lang for page in pages if page.lang})
     try:
-        with ThreadPoolExecutor(max_workers=1) as thread:  # its own event loop, even if
-            thread.submit(asyncio.run, _index(folder, languages)).result()  # the caller has one
-    except Exception as error:  # Pagefind reports its failures as plain exceptions
+        files = _index(folder, languages)
+    except (OSError, EOFError, RuntimeError, ValueError, KeyError, TimeoutError) as error:
         raise BuildFailed([Problem("(search index)", 0, f"Pagefind failed: {_reason(error)}",
                                    FIX)]) from error
-    for name in UNUSED:
-        (folder / BUNDLE / name).unlink(missing_ok=True)
+    _write_bundle(folder / BUNDLE, files)
     _sort_entry_file(folder / BUNDLE / "pagefind-entry.json")
     _check_counts(folder / BUNDLE, pages)
     _write_vocabulary(folder / BUNDLE)
     write_readings(folder / BUNDLE, _texts_by_language(folder / BUNDLE))
 
 
-async def _index(folder: Path, languages: list[str]) -> None:
-    """Leaving the `async with` writes the files, to output_path (else to ./pagefind)."""
-    config: IndexConfig = {"output_path": str(folder / BUNDLE)}
-    async with asyncio.timeout(TIMEOUT_SECONDS), PagefindIndex(config) as index:
-        await index.add_directory(str(folder), glob=_glob(languages))
+def _index(folder: Path, languages: list[str]) -> dict[str, bytes]:
+    """{path in the bundle: bytes} of the index of the language folders' pages."""
+    binary = get_executable()
+    if binary is None:
+        raise FileNotFoundError("the Pagefind program is not installed")
+    pages = [(relative, (folder / relative).read_text("utf-8"))
+             for relative in _pages_to_index(folder, languages)]
+    with tempfile.TemporaryFile() as log:
+        service = subprocess.Popen([str(binary), "--service"], stdin=subprocess.PIPE,
+                                   stdout=subprocess.PIPE, stderr=log)
+        watchdog = threading.Timer(TIMEOUT_SECONDS, service.kill)
+        watchdog.start()
+        try:
+            return _talk(service, pages)
+        except (EOFError, BrokenPipeError) as error:
+            log.seek(0)
+            said = log.read().decode("utf-8", "replace").strip().splitlines()
+            if not watchdog.is_alive():
+                raise TimeoutError from error
+            raise RuntimeError(said[-1] if said else "it stopped unexpectedly") from error
+        finally:
+            watchdog.cancel()
+            _stop(service)
+
+
+def _stop(service: subprocess.Popen[bytes]) -> None:
+    """Kill it (its work is done or failed) and close the pipes, whatever they hold."""
+    service.kill()
+    for pipe in (service.stdin, service.stdout):
+        try:
+            if pipe is not None:
+                pipe.close()
+        except OSError:  # unsent bytes to a service that is gone
+            pass
+    service.wait()
+
+
+def _talk(service: subprocess.Popen[bytes], pages: list[tuple[str, str]]) -> dict[str, bytes]:
+    """Pagefind's service protocol: base64 of a JSON message, then a comma, each way. It
+    handles messages one at a time, in the order sent; its answers are read while a
+    thread sends the pages, so that neither side waits on a full pipe."""
+    assert service.stdin is not None and service.stdout is not None
+    answers = _Answers(service.stdout)
+    _send(service.stdin, 0, {"type": "NewIndex", "config": None})
+    index_id = answers.next(0)["index_id"]
+    requests = [{"type": "AddFile", "index_id": index_id, "file_path": relative, "url": None,
+                 "file_contents": html} for relative, html in pages]
+    requests.append({"type": "GetFiles", "index_id": index_id})
+    sender = threading.Thread(target=_send_all, args=(service.stdin, requests), daemon=True)
+    sender.start()
+    for number in range(1, len(requests)):
+        answers.next(number)
+    files = answers.next(len(requests))["files"]
+    sender.join()
+    return {str(file["path"]): base64.b64decode(file["content"]) for file in files}
+
+
+def _send(stdin: IO[bytes], number: int, payload: dict[str, Any]) -> None:
+    message = json.dumps({"message_id": number, "payload": payload}).encode("utf-8")
+    stdin.write(base64.b64encode(message) + b",")
+    stdin.flush()
+
+
+def _send_all(stdin: IO[bytes], requests: list[dict[str, Any]]) -> None:
+    try:
+        for number, payload in enumerate(requests, start=1):
+            _send(stdin, number, payload)
+    except (OSError, ValueError):  # the service died (or was stopped); the reader says why
+        pass
+
+
+class _Answers:
+    """The service's answers, in order; raises EOFError if it stops answering."""
+
+    def __init__(self, stdout: IO[bytes]) -> None:
+        self.stdout, self.buffer = stdout, b""
+
+    def next(self, number: int) -> dict[str, Any]:
+        while b"," not in self.buffer:
+            chunk = self.stdout.read1(1 << 20)  # type: ignore[attr-defined]
+            if not chunk:
+                raise EOFError
+            self.buffer += chunk
+        message, self.buffer = self.buffer.split(b",", 1)
+        answer = json.loads(base64.b64decode(message))
+        payload: dict[str, Any] = answer["payload"]
+        if payload.get("type") == "Error":
+            raise RuntimeError(payload.get("message") or "an error")
+        if answer.get("message_id") != number:
+            raise RuntimeError(f"answer {answer.get('message_id')} came instead of {number}")
+        return payload
+
+
+def _pages_to_index(folder: Path, languages: list[str]) -> list[str]:
+    """Only the language folders: the bilingual root page and 404.html are not answers."""
+    return sorted(path.relative_to(folder).as_posix() for lang in languages
+                  for path in (folder / lang).rglob("*.html") if path.is_file())
+
+
+def _write_bundle(bundle: Path, files: dict[str, bytes]) -> None:
+    for name, data in sorted(files.items()):
+        if name in UNUSED:
+            continue
+        target = bundle / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
 
 
 def _reason(error: Exception) -> str:
@@ -89,12 +199,6 @@ def _reason(error: Exception) -> str:
     if isinstance(error, OSError) and error.filename:
         return f"{error.strerror}: {error.filename}"
     return str(error) or type(error).__name__
-
-
-def _glob(languages: list[str]) -> str:
-    """Only the language folders: the bilingual root page and 404.html are not answers."""
-    return "{" + ",".join(languages) + "}/**/*.html" if len(languages) > 1 \
-        else f"{languages[0]}/**/*.html"
 
 
 def _sort_entry_file(path: Path) -> None:

@@ -70,6 +70,7 @@ def static_imports(script: str) -> list[str]:
 
 def weigh(site: Path, page: str, base_path: str = "/") -> PageWeight:
     """The HTML file `page` (relative to `site`) and everything it loads, with sizes."""
+    site = site.resolve()  # `public` is a link to the folder of the current build
     html_file = site / page
     links = _Links()
     links.feed(html_file.read_text(encoding="utf-8"))
