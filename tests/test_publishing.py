@@ -223,7 +223,8 @@ def asset_names(root: Path) -> dict[str, str]:
 def test_asset_names_change_when_and_only_when_their_bytes_change(site: Site) -> None:
     first = asset_names(site.root)
     assert set(first) == {"calculator-core.js", "calculator-ui.js", "favicon.svg",
-                          "language.js", "search.js", "style.css", "ui-strings.js"}
+                          "language.js", "search.js", "search-query.js", "style.css",
+                          "ui-strings.js"}
     assert asset_names(site.root) == first  # a rebuild keeps every name
 
     site.replace("theme/static/language.js", "\n", "\n// a comment, not shipped\n")
