@@ -12,7 +12,9 @@ opened in a way that could wait forever.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -136,6 +138,9 @@ def read_entry(path: Path, lang: str, config: SiteConfig) -> tuple[Entry | None,
 
 
 def _read_text(path: Path, shown: str) -> tuple[str, Problem | None]:
+    not_an_entry = _not_an_entry(path, shown)
+    if not_an_entry:
+        return "", not_an_entry
     text, problem = read_source_text(path, shown)
     if problem:
         return "", problem
@@ -144,6 +149,29 @@ def _read_text(path: Path, shown: str) -> tuple[str, Problem | None]:
         return "", Problem(shown, 1, "this file is empty",
                            "add front matter between two '---' lines, then the answer")
     return text, None
+
+
+_KINDS = {stat.S_IFDIR: "a folder", stat.S_IFIFO: "a pipe (FIFO)", stat.S_IFCHR: "a device",
+          stat.S_IFBLK: "a device", stat.S_IFSOCK: "a socket"}
+
+
+def _not_an_entry(path: Path, shown: str) -> Problem | None:
+    """A name ending in .md that is not a file an editor wrote: said in an entry's terms
+    (the size, encoding and special-file limits of every source are in source_files)."""
+    try:
+        mode = os.stat(path).st_mode  # follows a link; never opens, so a pipe cannot block
+    except FileNotFoundError:
+        if path.is_symlink():
+            return Problem(shown, 0, f"this is a link to {os.readlink(path)}, which does not "
+                           "exist", "delete the link, or make it point to an entry")
+        return None
+    except OSError:
+        return None  # read_source_text names it
+    kind = _KINDS.get(stat.S_IFMT(mode))
+    if kind is None:
+        return None
+    return Problem(shown, 0, f"this is {kind}, not a file, so it cannot be an entry",
+                   "move it out of content/, or rename it so that it does not end in .md")
 
 
 def _check_slug(slug: str, shown: str) -> list[Problem]:

@@ -45,7 +45,7 @@ def _remount(folder: Path, *options: str) -> None:
 
 def _fill(folder: Path) -> None:
     """Leave no free byte on the disk of `folder`."""
-    with (folder / "filler").open("wb") as handle:
+    with (folder / "filler").open("wb", buffering=0) as handle:
         try:
             while True:
                 handle.write(b"\0" * 65536)

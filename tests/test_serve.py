@@ -25,7 +25,7 @@ from conftest import ROOT, Site
 
 from helpcenter.headers import CONTENT_SECURITY_POLICY
 
-WAIT = 10.0
+WAIT = 30.0  # a bound, not a sleep: every wait polls and ends as soon as it can
 BROKEN_CATEGORY = ("content/ja/shipping-cost.md:3: unknown category 'shiping' (did you mean "
                    "'shipping'? Categories are listed in site.yaml.)")
 
