@@ -18,6 +18,8 @@ from .yamlfile import parse_yaml
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _LANGUAGE = Record({"code": Text(re.compile(r"[a-z]{2}"), "use a two-letter language code such "
                                  "as ja or en"), "title": Text(), "description": Text()})
+_SLUG = Text(re.compile(r"[a-z0-9][a-z0-9_-]*"), "write the file name of an entry without .md, "
+              "such as shipping-cost")
 _SITE = Record({
     "shop_name": Text(),
     "languages": ListOf(_LANGUAGE, unique_key="code"),
@@ -26,7 +28,8 @@ _SITE = Record({
     "contact": Record({"email": Text(_EMAIL, "write an e-mail address such as help@example.com")}),
     "output": Text(),
     "categories": ListOf(Record({"id": ID, "name": Localized()}), unique_key="id"),
-})
+    "popular_questions": ListOf(_SLUG, unique_key=None),
+}, optional=frozenset({"popular_questions"}))
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,14 @@ class Category:
 
 
 @dataclass(frozen=True)
+class PopularQuestion:
+    """An entry shown under the home page's search box, and where site.yaml names it."""
+
+    slug: str
+    line: int
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     root: Path
     shop_name: str
@@ -51,6 +62,7 @@ class SiteConfig:
     contact_email: str
     output: Path
     categories: tuple[Category, ...]
+    popular_questions: tuple[PopularQuestion, ...] = ()
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -84,7 +96,9 @@ def load_config(root: Path, base_url: str | None = None) -> tuple[SiteConfig | N
         _check_locales(data, ctx)
     if ctx.problems:
         return None, ctx.problems
-    return _build_config(root, data), []
+    popular = tuple(PopularQuestion(slug, parsed.lines.line(("popular_questions", index)))
+                    for index, slug in enumerate(data.get("popular_questions", [])))
+    return _build_config(root, data, popular), []
 
 
 def _language_codes(data: Any) -> tuple[str, ...]:
@@ -103,7 +117,8 @@ def _check_locales(data: dict[str, Any], ctx: Check) -> None:
                      "Babel knows", "use a code such as ja or en")
 
 
-def _build_config(root: Path, data: dict[str, Any]) -> SiteConfig:
+def _build_config(root: Path, data: dict[str, Any],
+                  popular: tuple[PopularQuestion, ...]) -> SiteConfig:
     base_url = data["base_url"] if data["base_url"].endswith("/") else data["base_url"] + "/"
     return SiteConfig(
         root=root,
@@ -115,4 +130,5 @@ def _build_config(root: Path, data: dict[str, Any]) -> SiteConfig:
         output=(root / data["output"]),
         categories=tuple(Category(c["id"], MappingProxyType(dict(c["name"])))
                          for c in data["categories"]),
+        popular_questions=popular,
     )
