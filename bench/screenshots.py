@@ -15,7 +15,7 @@ import sys
 import threading
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Page, sync_playwright
 
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -40,11 +40,21 @@ def main(site: Path, shots: Path, pages: list[str]) -> None:
                 page = context.new_page()
                 for name, address in addresses:
                     page.goto(base + address)
+                    _answer_every_form(page)
                     page.wait_for_timeout(300)
                     page.screenshot(path=shots / f"{name}-{size}-{scheme}.png", full_page=True)
                 context.close()
         browser.close()
     server.shutdown()
+
+
+def _answer_every_form(page: Page) -> None:
+    """Press each calculator's button, so that the shots show its answer card; the returns
+    form is answered for a damaged ring (accepted) and the shipping one for a refused card."""
+    for card in page.locator("#ship-card option").all()[-1:]:
+        page.select_option("#ship-card", card.get_attribute("value") or "")
+    for button in page.locator("form[data-tool] button[type=submit]").all():
+        button.click()
 
 
 if __name__ == "__main__":
