@@ -63,7 +63,7 @@ def test_phrase_breaks_escape_the_text_and_leave_english_alone() -> None:
 def test_every_japanese_heading_title_and_button_of_the_site_breaks_between_phrases(
         built_site: Site) -> None:
     checked, problems = 0, []
-    for page in sorted(built_site.out.glob("ja/**/index.html")) + [built_site.out / "404.html"]:
+    for page in [*sorted(built_site.out.glob("ja/**/index.html")), built_site.out / "404.html"]:
         html = page.read_text(encoding="utf-8")
         for match in _BROKEN_TEXT.finditer(html):
             markup = next(group for group in match.groups()[1:] if group is not None)
