@@ -36,7 +36,7 @@ from .content import Entry
 from .formatting import Formatter, mailto_link
 from .history import last_changed
 from .markdown_body import content_environment, first_paragraph, plain_text, render_body
-from .phrases import phrase_breaks
+from .phrases import heading_phrase_breaks, phrase_breaks
 from .policy import PolicyData, localize
 from .problems import Problem, display_path
 from .template_cache import TEMPLATES
@@ -149,6 +149,7 @@ def theme_environment(config: SiteConfig, translations: Translations) -> Environ
                       extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     env.filters["phrases"] = phrase_breaks
+    env.filters["heading_phrases"] = heading_phrase_breaks
     return env
 
 
