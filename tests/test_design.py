@@ -181,7 +181,9 @@ def test_the_404_page_has_the_header_and_a_search_box_in_each_language(built_sit
     assert '<header class="site-header">' in html and 'class="brand"' in html
     assert "<svg" in html.split("</header>")[0]  # the ring, drawn inline
     for lang in ("ja", "en"):
-        assert re.search(rf'<form class="search-form" role="search" aria-label="[^"]+" '
-                         rf'action="/{lang}/search/" method="get">', html)
+        # Two search landmarks on one page: each is named by its language's heading.
+        assert re.search(rf'<h1 id="notfound-{lang}">', html)
+        assert re.search(rf'<form class="search-form" role="search" aria-labelledby="notfound-'
+                         rf'{lang}" action="/{lang}/search/" method="get">', html)
         assert f'<input id="notfound-q-{lang}" type="search" name="q"' in html
         assert f'<label for="notfound-q-{lang}">' in html
