@@ -1,7 +1,7 @@
-"""Lighthouse (mobile) scores of the built help center: home, an entry and the calculator,
-in Japanese and in English.
+"""Lighthouse (mobile) scores of the built help center: home, an entry, the calculator and
+search with a query, in Japanese and in English.
 
-    .venv/bin/python bench/lighthouse.py                 # the six pages, about 1.5 minutes
+    .venv/bin/python bench/lighthouse.py                 # the eight pages, about 2 minutes
     .venv/bin/python bench/lighthouse.py --page ja/      # one page (repeat for more)
 
 Builds the real site into a temporary folder, serves it on 127.0.0.1 as a static host
@@ -21,6 +21,7 @@ import gzip
 import http.server
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -33,8 +34,8 @@ ROOT = Path(__file__).resolve().parent.parent
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 CHROMIUM = Path("/usr/bin/chromium")
 RESULTS = ROOT / "bench" / "results" / "lighthouse"
-PAGES = ["ja/", "ja/shipping-cost/", "ja/calculator/", "en/", "en/shipping-cost/",
-         "en/calculator/"]
+PAGES = ["ja/", "ja/shipping-cost/", "ja/calculator/", "ja/search/?q=%E9%80%81%E6%96%99", "en/",
+         "en/shipping-cost/", "en/calculator/", "en/search/?q=shipping"]
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 CHROME_FLAGS = ("--headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
                 "--disable-background-networking --disable-component-update --disable-sync")
@@ -153,7 +154,7 @@ def main() -> None:
         details = []
         try:
             for page in args.page or PAGES:
-                name = page.strip("/").replace("/", "-") or "root"
+                name = re.sub(r"[^\w]+", "-", page.strip("/")) or "root"
                 result = lighthouse(base + page, RESULTS / f"{name}.json")
                 scores = [round(result["categories"][c]["score"] * 100) for c in CATEGORIES]
                 print(f"{page:<22}" + "".join(f"{s:>16}" for s in scores), flush=True)

@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlsplit
 from .config import SiteConfig
 from .content import Entry
 from .policy import PolicyData
-from .problems import Problem, did_you_mean
+from .problems import Problem, did_you_mean, display_path
 from .render import Page
 
 
@@ -30,7 +30,17 @@ def check_entries(config: SiteConfig, policies: PolicyData, entries: list[Entry]
                                         f"unknown policy '{policy_id}'",
                                         did_you_mean(policy_id, policies.policies)
                                         + f"; policies are defined in {policies.path}"))
-    return problems + _check_translations(config, entries)
+    return problems + _check_translations(config, entries) + _check_popular(config, entries)
+
+
+def _check_popular(config: SiteConfig, entries: list[Entry]) -> list[Problem]:
+    """Every popular question named in site.yaml is an entry that exists."""
+    slugs = sorted({entry.slug for entry in entries})
+    return [Problem(display_path(config.root / "site.yaml", config.root), popular.line,
+                    f"popular question '{popular.slug}' is not an entry",
+                    did_you_mean(popular.slug, slugs)
+                    + f"; entries are the file names in content/{config.codes[0]}/ without .md")
+            for popular in config.popular_questions if popular.slug not in slugs]
 
 
 def _check_translations(config: SiteConfig, entries: list[Entry]) -> list[Problem]:

@@ -27,6 +27,8 @@ from .yamlfile import parse_yaml
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _LANGUAGE = Record({"code": Text(re.compile(r"[a-z]{2}"), "use a two-letter language code such "
                                  "as ja or en"), "title": Text(), "description": Text()})
+_SLUG = Text(re.compile(r"[a-z0-9][a-z0-9_-]*"), "write the file name of an entry without .md, "
+              "such as shipping-cost")
 _SITE = Record({
     "shop_name": Text(),
     "languages": ListOf(_LANGUAGE, unique_key="code"),
@@ -34,7 +36,8 @@ _SITE = Record({
     "contact": Record({"email": Text(_EMAIL, "write an e-mail address such as help@example.com")}),
     "output": Text(),
     "categories": ListOf(Record({"id": ID, "name": Localized()}), unique_key="id"),
-})
+    "popular_questions": ListOf(_SLUG, unique_key=None),
+}, optional=frozenset({"popular_questions"}))
 
 
 COMMAND_LINE = "command line"
@@ -54,6 +57,14 @@ class Category:
 
 
 @dataclass(frozen=True)
+class PopularQuestion:
+    """An entry shown under the home page's search box, and where site.yaml names it."""
+
+    slug: str
+    line: int
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     root: Path
     shop_name: str
@@ -64,6 +75,7 @@ class SiteConfig:
     categories: tuple[Category, ...]
     placeholders: tuple[Placeholder, ...] = ()
     base_url_from: tuple[str, int] = ("site.yaml", 0)  # file and line, or the command line
+    popular_questions: tuple[PopularQuestion, ...] = ()
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -130,7 +142,9 @@ def load_config(root: Path, base_url: str | None = None) -> tuple[SiteConfig | N
         return None, problems
     origin = (COMMAND_LINE, 0) if base_url is not None else (shown, parsed.lines.line(
         ("base_url",)))
-    return _build_config(root, data, tuple(placeholders), origin), []
+    popular = tuple(PopularQuestion(slug, parsed.lines.line(("popular_questions", index)))
+                    for index, slug in enumerate(data.get("popular_questions", [])))
+    return _build_config(root, data, tuple(placeholders), origin, popular), []
 
 
 def _base_url_problems(url: str, where: tuple[str, int], prefix: str = "") -> list[Problem]:
@@ -155,7 +169,8 @@ def _check_locales(data: dict[str, Any], ctx: Check) -> None:
 
 
 def _build_config(root: Path, data: dict[str, Any], placeholders: tuple[Placeholder, ...],
-                  base_url_from: tuple[str, int]) -> SiteConfig:
+                  base_url_from: tuple[str, int],
+                  popular: tuple[PopularQuestion, ...]) -> SiteConfig:
     base_url = data["base_url"] if data["base_url"].endswith("/") else data["base_url"] + "/"
     return SiteConfig(
         root=root,
@@ -169,4 +184,5 @@ def _build_config(root: Path, data: dict[str, Any], placeholders: tuple[Placehol
                          for c in data["categories"]),
         placeholders=placeholders,
         base_url_from=base_url_from,
+        popular_questions=popular,
     )

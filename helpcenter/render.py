@@ -38,6 +38,7 @@ from .content import Entry
 from .formatting import FilterInputError, Formatter, mailto_link
 from .history import last_changed
 from .markdown_body import content_environment, first_paragraph, plain_text, render_body
+from .phrases import heading_phrase_breaks, phrase_breaks
 from .policy import PolicyData, localize
 from .problems import Problem, display_path
 from .sanitize import policy_text_problems
@@ -154,6 +155,8 @@ def theme_environment(config: SiteConfig, translations: Translations) -> Environ
                       extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     del env.globals["lipsum"], env.filters["random"]  # different on every build
+    env.filters["phrases"] = phrase_breaks
+    env.filters["heading_phrases"] = heading_phrase_breaks
     return env
 
 
@@ -192,6 +195,7 @@ class _LanguageRenderer:
                           entry=entry, body=body,
                           category=self.config.category(entry.category),
                           related=_related(entry, entries), tools=tools_for(entry.policies),
+                          siblings=_in_category(entries, entry.category),
                           description=description, stale=self._stale_notice(entry),
                           updated=self.updated.get(entry.path),
                           feedback_link=self._feedback_link(entry.title),
@@ -217,13 +221,15 @@ class _LanguageRenderer:
                 "own_name": language_name(source)}
 
     def render_home(self, entries: list[Entry], result: RenderResult) -> None:
-        groups = [(category, sorted((e for e in entries if e.category == category.id),
-                                    key=lambda e: (e.order, e.slug)))
+        groups = [(category, _in_category(entries, category.id))
                   for category in self.config.categories]
+        by_slug = {entry.slug: entry for entry in entries}
         url = self.urls.home(self.lang)
         alternates = [(code, self.urls.home(code)) for code in self.config.codes]
         html = self._page(result, "home.html", url, alternates,
                           groups=[(c, items) for c, items in groups if items],
+                          popular=[by_slug[p.slug] for p in self.config.popular_questions
+                                   if p.slug in by_slug],
                           description=self.language.description)
         if html is not None:
             result.pages.append(Page(f"{self.lang}/index.html", html, self.lang,
@@ -280,6 +286,12 @@ def _faq_page(question: str, answer_html: str) -> dict[str, Any]:
     return {"@context": "https://schema.org", "@type": "FAQPage", "mainEntity": [{
         "@type": "Question", "name": question,
         "acceptedAnswer": {"@type": "Answer", "text": plain_text(answer_html)}}]}
+
+
+def _in_category(entries: list[Entry], category_id: str) -> list[Entry]:
+    """A category's entries in the order editors gave them."""
+    return sorted((e for e in entries if e.category == category_id),
+                  key=lambda e: (e.order, e.slug))
 
 
 def _related(entry: Entry, entries: list[Entry]) -> list[Entry]:

@@ -254,7 +254,8 @@ def placeholder_syntax_error(site: Site):
 
 
 def theme_template_error(site: Site):
-    site.replace("theme/templates/home.html", "{% endfor %}\n{% endblock %}", "{% endblock %}")
+    site.replace("theme/templates/home.html", "{% endfor %}\n</div>\n{% endblock %}",
+                 "</div>\n{% endblock %}")
     return [("theme/templates/home.html",
              line_of(site, "theme/templates/home.html", "{% endblock %}"), "theme template error")]
 

@@ -27,7 +27,7 @@ def test_yes_and_no_are_links_within_the_page(built_site: Site) -> None:
     for lang in ("ja", "en"):
         html = built_site.page(f"{lang}/receipts/index.html")
         box = html.split('<aside class="feedback"')[1].split("</aside>")[0]
-        links = re.findall(r'<a href="([^"]+)">', box)
+        links = re.findall(r'<a href="([^"]+)"', box)
         assert links[:2] == ["#feedback-yes", "#feedback-no"]
         assert 'id="feedback-yes"' in box and 'id="feedback-no"' in box
         thanks = re.search(r'id="feedback-yes"[^>]*>([^<]+)<', box).group(1)
@@ -46,7 +46,7 @@ def test_a_title_with_quotes_and_ampersands_is_encoded_once_in_every_link(site: 
     assert result.code == 0, result.stderr
     for lang, title in TRICKY.items():
         html = site.page(f"{lang}/receipts/index.html")
-        assert html_lib.unescape(re.search(r"<h1>([^<]+)</h1>", html).group(1)) == title
+        assert html_lib.unescape(re.search(r"<h1>(.+?)</h1>", html).group(1).replace("<wbr>", "")) == title
         mails = [h for h in hrefs(html) if h.startswith("mailto:")]
         subjects = [unquote(h.split("?subject=")[1]) for h in mails if "?subject=" in h]
         prefix = {"ja": "役に立たなかった：", "en": "Not helpful: "}[lang]

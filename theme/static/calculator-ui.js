@@ -83,6 +83,16 @@ function contactLink() {
   return link;
 }
 
+// What the customer came for (a fee, a date, a period) stands out in the answer card.
+const FIGURES = new Set(["fee", "date", "period"]);
+
+function figure(text) {
+  const element = document.createElement("strong");
+  element.className = "figure";
+  element.textContent = text;
+  return element;
+}
+
 /** A paragraph from a translated template: text as text nodes, elements (links) as nodes. */
 function paragraph(template, values = {}) {
   const element = document.createElement("p");
@@ -91,8 +101,11 @@ function paragraph(template, values = {}) {
       if (piece) element.append(document.createTextNode(piece));
       return;
     }
-    const value = values[piece.slice(2, -2)];
-    element.append(value instanceof Node ? value : document.createTextNode(String(value)));
+    const name = piece.slice(2, -2);
+    const value = values[name];
+    if (value instanceof Node) element.append(value);
+    else if (FIGURES.has(name)) element.append(figure(String(value)));
+    else element.append(document.createTextNode(String(value)));
   });
   return element;
 }

@@ -1,0 +1,51 @@
+"""Japanese line breaking for headings, titles and buttons.
+
+Japanese has no spaces, so a browser may break a line between any two characters and
+split a word: 「あります / か？」. BudouX (a small model, no dictionary) finds the phrase
+boundaries at build time; the page gets a <wbr> at each, and style.css sets
+`word-break: keep-all` on the same elements so the browser breaks only there.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from html import unescape
+
+import budoux
+from markupsafe import Markup, escape
+
+# Languages BudouX has a model for. Other languages break at spaces already.
+_PARSERS = {"ja": budoux.load_default_japanese_parser}
+
+
+@cache
+def _parser(lang: str) -> budoux.Parser:
+    return _PARSERS[lang]()
+
+
+def phrases(lang: str, text: str) -> list[str]:
+    """The text cut at its phrase boundaries: 「海外への」「発送は」「ありますか？」."""
+    if lang not in _PARSERS or not text:
+        return [text]
+    return _parser(lang).parse(text)
+
+
+def phrase_breaks(text: str, lang: str) -> Markup:
+    """The text, escaped, with <wbr> between its phrases (a Jinja filter)."""
+    return Markup("<wbr>").join(escape(part) for part in phrases(lang, str(text)))
+
+
+_HEADING = re.compile(r"(<h([1-6])\b[^>]*>)(.*?)(</h\2>)", re.S)
+_TAG = re.compile(r"(<[^>]+>)")
+
+
+def heading_phrase_breaks(html: str, lang: str) -> Markup:
+    """An answer's HTML with <wbr> between the phrases of each heading's text (a Jinja
+    filter); the markup inside a heading (an id, a link) is kept as it is."""
+    def break_heading(match: re.Match[str]) -> str:
+        pieces = _TAG.split(match.group(3))
+        text = "".join(piece if index % 2 else str(phrase_breaks(unescape(piece), lang))
+                       for index, piece in enumerate(pieces))
+        return match.group(1) + text + match.group(4)
+    return Markup(_HEADING.sub(break_heading, str(html)))
