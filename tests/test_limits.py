@@ -228,12 +228,14 @@ def test_special_files_are_never_opened_for_reading_and_are_named(site: Site,
         result = build_after_breaking(site, damage)
     finally:
         listener.close()
+    not_an_entry = (", not a file, so it cannot be an entry (move it out of content/, or "
+                    "rename it so that it does not end in .md)")
     assert sorted(result.problems) == [
-        "content/en/nowhere.md: this file does not exist (or is a link to nothing) (create "
-        "it, or fix the link)",
-        "content/en/zeros.md: this is a device" + CANNOT_READ,
-        "content/ja/pipe.md: this is a named pipe (FIFO)" + CANNOT_READ,
-        "content/ja/socket.md: this is a socket" + CANNOT_READ,
+        f"content/en/nowhere.md: this is a link to {tmp_path / 'deleted.md'}, which does not "
+        "exist (delete the link, or make it point to an entry)",
+        "content/en/zeros.md: this is a device" + not_an_entry,
+        "content/ja/pipe.md: this is a pipe (FIFO)" + not_an_entry,
+        "content/ja/socket.md: this is a socket" + not_an_entry,
         "locales/en/LC_MESSAGES/messages.po: this is a named pipe (FIFO)" + CANNOT_READ]
 
 
