@@ -100,6 +100,7 @@ _HUGO_LAYOUTS = {
 @dataclass(frozen=True)
 class Run:
     seconds: float
+    cpu_seconds: float  # user + system, of the process and the children it waited for
     peak_mb: float
 
 
@@ -117,7 +118,8 @@ def hugo_binary() -> Path | None:
 
 
 def timed(command: list[str], cwd: Path | None = None) -> Run:
-    """Wall time and peak resident memory of `command` and the children it waited for."""
+    """Wall time, CPU time and peak resident memory of `command` and the children it
+    waited for. CPU time moves less than wall time when other work shares the machine."""
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE)
@@ -128,7 +130,8 @@ def timed(command: list[str], cwd: Path | None = None) -> Run:
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{errors.decode(errors='replace')}")
-    return Run(seconds, usage.ru_maxrss / 1024)  # ru_maxrss is in KiB on Linux
+    return Run(seconds, usage.ru_utime + usage.ru_stime,
+               usage.ru_maxrss / 1024)  # ru_maxrss is in KiB on Linux
 
 
 def paragraph(lang: str, seed: int, words: int) -> str:
@@ -183,7 +186,8 @@ def measure(size: int, runs: int, project: Path, hugo: Path, scratch: Path) -> d
         shutil.rmtree(out, ignore_errors=True)
         shutil.rmtree(cache, ignore_errors=True)
     for kind, measured in results.items():
-        shown = ", ".join(f"{r.seconds:.2f} s / {r.peak_mb:.0f} MB" for r in measured)
+        shown = ", ".join(f"{r.seconds:.2f} s ({r.cpu_seconds:.2f} s CPU) / {r.peak_mb:.0f} MB"
+                          for r in measured)
         print(f"2×{size:,} {kind}: {shown}", flush=True)
     return results
 
@@ -192,17 +196,24 @@ def median(runs: list[Run]) -> float:
     return statistics.median(r.seconds for r in runs)
 
 
+def median_cpu(runs: list[Run]) -> float:
+    return statistics.median(r.cpu_seconds for r in runs)
+
+
 def table(results: dict[int, dict[str, list[Run]]]) -> str:
     lines = ["| entries per language | ours, cold | ours, nothing changed | Hugo 0.168 cold "
-             "| ratio | peak memory, ours / Hugo |", "| --- | --- | --- | --- | --- | --- |"]
+             "| ratio | peak memory, ours / Hugo | CPU time, ours cold / unchanged / Hugo |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
     for size, measured in results.items():
         ours, again, hugo = (median(measured[k]) for k in
                              ("ours cold", "ours nothing changed", "hugo cold"))
         ours_mb = max(r.peak_mb for k in ("ours cold", "ours nothing changed")
                       for r in measured[k])
         hugo_mb = max(r.peak_mb for r in measured["hugo cold"])
+        cpu = " / ".join(f"{median_cpu(measured[k]):.2f} s" for k in
+                         ("ours cold", "ours nothing changed", "hugo cold"))
         lines.append(f"| {size:,} | {ours:.2f} s | {again:.2f} s | {hugo:.2f} s "
-                     f"| {ours / hugo:.1f}× | {ours_mb:.0f} MB / {hugo_mb:.0f} MB |")
+                     f"| {ours / hugo:.1f}× | {ours_mb:.0f} MB / {hugo_mb:.0f} MB | {cpu} |")
     return "\n".join(lines)
 
 
