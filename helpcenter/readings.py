@@ -36,10 +36,16 @@ NOUN_RUN = 3  # the longest run of adjacent nouns filed as one compound
 SHORTEST_READING = 2
 
 
+# Katakana ァ..ヶ -> hiragana ぁ..ゖ (0x60 lower); a constant, built once.
+_KATAKANA_TO_HIRAGANA = {code: code - 0x60 for code in range(ord("ァ"), ord("ヶ") + 1)}
+
+
 def to_hiragana(text: str) -> str:
-    """NFKC (half-width katakana, full-width letters), then katakana as hiragana."""
-    text = unicodedata.normalize("NFKC", text)
-    return "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in text)
+    """NFKC (half-width katakana, full-width letters), then katakana as hiragana.
+
+    str.translate rather than a loop over characters: the synonym check runs this over
+    the text of every page (a third of a second at 2×100 with the loop)."""
+    return unicodedata.normalize("NFKC", text).translate(_KATAKANA_TO_HIRAGANA)
 
 
 def is_kana(text: str) -> bool:

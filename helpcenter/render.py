@@ -8,6 +8,7 @@ then write.
 
 from __future__ import annotations
 
+import functools
 import traceback
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
@@ -143,8 +144,10 @@ def _translations_by_slug(entries: list[Entry]) -> dict[str, dict[str, Entry]]:
     return found
 
 
+@functools.lru_cache(maxsize=64)
 def language_name(code: str) -> str:
-    """A language's name in that language: 日本語, English."""
+    """A language's name in that language: 日本語, English. Cached per code: a pure
+    function of the code and Babel's fixed data, asked for on every page."""
     return Locale.parse(code).get_display_name(code).capitalize()
 
 
@@ -178,15 +181,16 @@ class _LanguageRenderer:
             "policy": self.policy, "contact": mailto_link(self.config.contact_email),
             "shop_name": self.config.shop_name})
         entry_urls = {e.slug: self.urls.entry(self.lang, e.slug) for e in entries}
+        related = RelatedEntries(entries)
         for entry in entries:
             if only is not None and (entry.lang, entry.slug) not in only:
                 continue
             body, problems = render_body(entry, content_env, entry_urls)
             result.problems += problems
             if body is not None:
-                self._render_entry(entry, body, entries, result)
+                self._render_entry(entry, body, related, result)
 
-    def _render_entry(self, entry: Entry, body: str, entries: list[Entry],
+    def _render_entry(self, entry: Entry, body: str, related: RelatedEntries,
                       result: RenderResult) -> None:
         url = self.urls.entry(self.lang, entry.slug)
         alternates = self._alternates(entry.slug)
@@ -194,8 +198,8 @@ class _LanguageRenderer:
         html = self._page(result, "entry.html", url, alternates,
                           entry=entry, body=body,
                           category=self.config.category(entry.category),
-                          related=_related(entry, entries), tools=tools_for(entry.policies),
-                          siblings=_in_category(entries, entry.category),
+                          related=related.of(entry), tools=tools_for(entry.policies),
+                          siblings=related.in_category(entry.category),
                           description=description, stale=self._stale_notice(entry),
                           updated=self.updated.get(entry.path),
                           feedback_link=self._feedback_link(entry.title),
@@ -275,8 +279,13 @@ class _LanguageRenderer:
             **context})
 
 
+@functools.lru_cache(maxsize=64)
 def og_locale(lang: str) -> str:
-    """Open Graph wants language_TERRITORY: ja -> ja_JP, en -> en_US (CLDR likely subtags)."""
+    """Open Graph wants language_TERRITORY: ja -> ja_JP, en -> en_US (CLDR likely subtags).
+
+    Cached per code: a pure function of the code and Babel's fixed data, asked for on
+    every page, and `Locale.parse` of a full tag such as ja_Jpan_JP searches Babel's list
+    of locales (about 3 ms; a second of a 2×100 build before this cache)."""
     likely = Locale.parse(get_global("likely_subtags").get(lang, lang))
     return f"{likely.language}_{likely.territory}" if likely.territory else likely.language
 
@@ -288,20 +297,62 @@ def _faq_page(question: str, answer_html: str) -> dict[str, Any]:
         "acceptedAnswer": {"@type": "Answer", "text": plain_text(answer_html)}}]}
 
 
+RELATED = 5  # entries listed under "related questions"
+
+
+class RelatedEntries:
+    """For each entry of one language, the other entries about the same policy or in the
+    same category, closest first: those sharing a policy, then those only in the same
+    category, each by (order, slug); the first RELATED.
+
+    Found through lists by policy and by category, each sorted once, and only their first
+    few items: comparing every pair of entries grew with the square of their number (about
+    a minute per language at 5,000 entries)."""
+
+    def __init__(self, entries: list[Entry]) -> None:
+        self.by_policy: dict[str, list[Entry]] = {}
+        self.by_category: dict[str, list[Entry]] = {}
+        for entry in entries:
+            for policy_id in set(entry.policies):
+                self.by_policy.setdefault(policy_id, []).append(entry)
+            self.by_category.setdefault(entry.category, []).append(entry)
+        for found in (*self.by_policy.values(), *self.by_category.values()):
+            found.sort(key=_place)
+
+    def of(self, entry: Entry) -> list[Entry]:
+        policies = frozenset(entry.policies)
+        sharing = {id(other): other for policy_id in policies
+                   for other in self._first(self.by_policy[policy_id], entry)}
+        closest = sorted(sharing.values(), key=_place)[:RELATED]
+        if len(closest) < RELATED:
+            closest += self._first(self.by_category.get(entry.category, []), entry,
+                                   RELATED - len(closest), skip=policies)
+        return closest
+
+    def in_category(self, category_id: str) -> list[Entry]:
+        """A category's entries in the order editors gave them."""
+        return list(self.by_category.get(category_id, []))
+
+    @staticmethod
+    def _first(ordered: list[Entry], entry: Entry, count: int = RELATED,
+               skip: frozenset[str] = frozenset()) -> list[Entry]:
+        """The first `count` of `ordered`, leaving out `entry` and those sharing `skip`."""
+        found: list[Entry] = []
+        for other in ordered:
+            if len(found) == count:
+                break
+            if other.slug != entry.slug and skip.isdisjoint(other.policies):
+                found.append(other)
+        return found
+
+
 def _in_category(entries: list[Entry], category_id: str) -> list[Entry]:
-    """A category's entries in the order editors gave them."""
-    return sorted((e for e in entries if e.category == category_id),
-                  key=lambda e: (e.order, e.slug))
+    """A category's entries in the order editors gave them (the home page's cards)."""
+    return sorted((e for e in entries if e.category == category_id), key=_place)
 
 
-def _related(entry: Entry, entries: list[Entry]) -> list[Entry]:
-    """Other entries about the same policy or in the same category, closest first."""
-    def closeness(other: Entry) -> tuple[int, int, str]:
-        shares_policy = bool(set(other.policies) & set(entry.policies))
-        return (0 if shares_policy else 1, other.order, other.slug)
-    candidates = [e for e in entries if e.slug != entry.slug and
-                  (set(e.policies) & set(entry.policies) or e.category == entry.category)]
-    return sorted(candidates, key=closeness)[:5]
+def _place(entry: Entry) -> tuple[int, str]:
+    return (entry.order, entry.slug)
 
 
 def render_template(env: Environment, config: SiteConfig, result: RenderResult, template: str,

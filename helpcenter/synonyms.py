@@ -151,11 +151,12 @@ def _topics(value: Any, lang: str, lines: LineMap, problems: list[Problem]) -> l
 
 def check_targets(synonyms: Synonyms, pages: list[Page]) -> list[Problem]:
     """Every target word is written on at least one entry page of its language."""
-    texts: dict[str, str] = {}
+    parts: dict[str, list[str]] = {}
     for page in pages:
         if page.lang and page.slug:
-            text = normalise(html.unescape(TAGS.sub(" ", page.html)))
-            texts[page.lang] = texts.get(page.lang, "") + text
+            parts.setdefault(page.lang, []).append(
+                normalise(html.unescape(TAGS.sub(" ", page.html))))
+    texts = {lang: "".join(found) for lang, found in parts.items()}  # joined once: linear
     lines = synonyms.lines or LineMap(synonyms.path)
     return [lines.problem((lang, "synonyms", typed),
                           f"'{target}', the answer word for '{typed}', is on no {lang} page",

@@ -9,6 +9,11 @@ import subprocess
 
 import pytest
 from conftest import Site
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from helpcenter.content import Entry
+from helpcenter.render import RelatedEntries
 
 EN_SHIP = "content/en/shipping-cost.md"
 JA_SHIP = "content/ja/shipping-cost.md"
@@ -143,3 +148,32 @@ def test_entries_show_the_date_of_their_last_change_in_git(site: Site) -> None:
 def test_without_git_history_no_date_is_invented(site: Site) -> None:
     assert site.build().code == 0
     assert 'class="updated"' not in site.page("en/shipping-cost/index.html")
+
+
+def _related_by_definition(entry: Entry, entries: list[Entry]) -> list[str]:
+    """What README promises under "related questions", compared pair by pair: entries
+    sharing a policy first, then those only in the same category, each by order then
+    file name; five at most; never the entry itself."""
+    shares = [e for e in entries if e.slug != entry.slug and set(e.policies) & set(entry.policies)]
+    same_category = [e for e in entries if e.slug != entry.slug and e not in shares
+                     and e.category == entry.category]
+    by_place = sorted(shares, key=lambda e: (e.order, e.slug)) + \
+        sorted(same_category, key=lambda e: (e.order, e.slug))
+    return [e.slug for e in by_place[:5]]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["shipping", "payment", "orders"]),
+                          st.sets(st.sampled_from(["fee", "dispatch", "returns", "care", "tax"]),
+                                  min_size=1, max_size=3),
+                          st.integers(0, 6)), max_size=25))
+def test_related_questions_are_the_closest_five_however_many_entries_share_them(
+        shapes: list[tuple[str, set[str], int]]) -> None:
+    """Any mix of categories, shared policies and equal `order` values (ties broken by the
+    file name): the indexed lookup lists exactly what comparing every pair would."""
+    entries = [Entry("ja", f"q-{n:02d}", f"content/ja/q-{n:02d}.md", "t", category,
+                     tuple(sorted(policies)), order, "", "", 1, {})
+               for n, (category, policies, order) in enumerate(shapes)]
+    related = RelatedEntries(entries)
+    for entry in entries:
+        assert [e.slug for e in related.of(entry)] == _related_by_definition(entry, entries)

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import Site, copy_site, snapshot
 
+from helpcenter.synonyms import normalise
+
 SYNONYMS = "content/synonyms.yaml"
 
 
@@ -121,3 +123,16 @@ def test_a_site_without_a_synonym_list_builds(good_site: Site) -> None:
     (site.root / SYNONYMS).unlink()
     assert site.build().code == 0
     assert json.loads((site.out / "pagefind" / "synonyms.json").read_text()) == {}
+
+
+@pytest.mark.parametrize(("typed", "query_form"), [
+    ("ァヴヵヶ", "ぁゔゕゖ"),          # the ends of the katakana that have a hiragana
+    ("ヷヸ・ヽ", "ヷヸ・ヽ"),          # past the end, and marks: kept as written
+    ("カード・ローン", "かーど・ろーん"),  # the long-vowel mark and the middle dot stay
+    ("ｳﾞｨﾄﾝ", "ゔぃとん"),             # half-width, with its voiced mark joined
+    ("ダイナースＡＢＣ", "だいなーすabc"),  # full-width letters
+])
+def test_a_typed_word_becomes_the_hiragana_search_js_looks_up(typed: str, query_form: str) -> None:
+    """A word written in katakana (any width) is filed under the hiragana a customer's
+    query becomes, and nothing outside ァ..ヶ is changed."""
+    assert normalise(typed) == query_form
