@@ -224,6 +224,7 @@ def test_asset_names_change_when_and_only_when_their_bytes_change(site: Site) ->
     first = asset_names(site.root)
     assert set(first) == {"calculator-core.js", "calculator-ui.js", "favicon.svg",
                           "language.js", "search.js", "search-query.js", "style.css",
+                          "home.css", "answer.css", "calculator.css", "search.css",
                           "ui-strings.js"}
     assert asset_names(site.root) == first  # a rebuild keeps every name
 
