@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from html import escape as escape_text
 from html import unescape
 
 import budoux
@@ -42,10 +43,18 @@ _TAG = re.compile(r"(<[^>]+>)")
 
 def heading_phrase_breaks(html: str, lang: str) -> Markup:
     """An answer's HTML with <wbr> between the phrases of each heading's text (a Jinja
-    filter); the markup inside a heading (an id, a link) is kept as it is."""
+    filter); the markup inside a heading (an id, a link) and its text's escaping are kept
+    as the sanitizer left them, and a language without phrase breaks is left untouched."""
+    if lang not in _PARSERS:
+        return Markup(html)
+
+    def break_text(text: str) -> str:
+        return "<wbr>".join(escape_text(part, quote=False)
+                            for part in phrases(lang, unescape(text)))
+
     def break_heading(match: re.Match[str]) -> str:
         pieces = _TAG.split(match.group(3))
-        text = "".join(piece if index % 2 else str(phrase_breaks(unescape(piece), lang))
+        text = "".join(piece if index % 2 else break_text(piece)
                        for index, piece in enumerate(pieces))
         return match.group(1) + text + match.group(4)
     return Markup(_HEADING.sub(break_heading, str(html)))

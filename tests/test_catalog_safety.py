@@ -41,7 +41,8 @@ def set_msgstr(site: Site, msgid: str, msgstr_line: str, po: str = JA) -> int:
     return at + 1
 
 
-ADDRESS = "Still need help? Write to us at %(address)s."
+ADDRESS = ("We're sorry this answer didn't help. Please tell us what you were looking for at "
+           "%(address)s.")
 
 
 # Placeholders that differ from the original -------------------------------------------
@@ -202,42 +203,42 @@ def test_extract_refuses_a_template_that_does_not_parse(site: Site) -> None:
 def test_a_translation_whose_text_left_the_theme_is_kept_and_comes_back(site: Site) -> None:
     """Removing a text from a template keeps its translation (and says so); putting the
     text back restores the same translation, not an empty or fuzzy guess."""
-    translated = site.read(JA).split('msgid "Related questions"\nmsgstr ', 1)[1].split("\n")[0]
+    translated = site.read(JA).split('msgid "Was this answer helpful?"\nmsgstr ', 1)[1].split("\n")[0]
     template = "theme/templates/entry.html"
     original = site.read(template)
-    site.write(template, original.replace('_("Related questions")', '"Related"'))
+    site.write(template, original.replace('_("Was this answer helpful?")', '"Helpful?"'))
 
     removed = site.run("i18n", "update")
 
     assert removed.code == 0, removed.stderr
-    assert any(p.startswith(f"{JA}: warning: the text 'Related questions' is no longer in the "
+    assert any(p.startswith(f"{JA}: warning: the text 'Was this answer helpful?' is no longer in the "
                             "theme: its translation is kept") for p in removed.problems), \
         removed.stderr
-    assert f'#~ msgid "Related questions"\n#~ msgstr {translated}\n' in site.read(JA)
+    assert f'#~ msgid "Was this answer helpful?"\n#~ msgstr {translated}\n' in site.read(JA)
 
     site.write(template, original)
     restored = site.run("i18n", "update")
 
     assert restored.code == 0, restored.stderr
-    assert f'msgid "Related questions"\nmsgstr {translated}\n' in site.read(JA)
-    assert "#~ msgid \"Related questions\"" not in site.read(JA)
+    assert f'msgid "Was this answer helpful?"\nmsgstr {translated}\n' in site.read(JA)
+    assert "#~ msgid \"Was this answer helpful?\"" not in site.read(JA)
     assert site.run("check", "--strict").code == 0
 
 
 def test_a_changed_text_keeps_the_old_translation_and_names_the_guess(site: Site) -> None:
     template = "theme/templates/entry.html"
-    site.replace(template, '_("Related questions")', '_("Related answers")')
+    site.replace(template, '_("Was this answer helpful?")', '_("Was this answer useful?")')
 
     result = site.run("i18n", "update")
 
     assert result.code == 0, result.stderr
-    assert any("the translation of 'Related answers' was guessed from the one of 'Related "
-               "questions' and is marked fuzzy" in p for p in result.problems), result.stderr
+    assert any("the translation of 'Was this answer useful?' was guessed from the one of "
+               "'Was this answer helpful?' and is marked fuzzy" in p for p in result.problems), result.stderr
     text = site.read(JA)
-    assert '#, fuzzy\nmsgid "Related answers"' in text
-    assert '#~ msgid "Related questions"' in text
+    assert '#, fuzzy\nmsgid "Was this answer useful?"' in text
+    assert '#~ msgid "Was this answer helpful?"' in text
     check = site.run("check")
-    assert check.code == 1 and any("'Related answers' is marked fuzzy" in p
+    assert check.code == 1 and any("'Was this answer useful?' is marked fuzzy" in p
                                    for p in check.problems)
 
 

@@ -180,7 +180,8 @@ def quote_that_ends_an_attribute(site: Site) -> Expected:
     return [(JA, line, 'has a straight quote " that can end the HTML attribute')]
 
 
-ADDRESS = "Still need help? Write to us at %(address)s."
+ADDRESS = ("We're sorry this answer didn't help. Please tell us what you were looking for at "
+           "%(address)s.")
 
 CASES = [script_element, event_handler, javascript_link, inline_style, attribute_list_handler,
          attribute_list_on_a_heading, attribute_list_rewriting_a_link, top_level_heading,
@@ -269,8 +270,8 @@ def test_the_real_answers_are_published_byte_for_byte(built_site: Site) -> None:
     for page in sorted(built_site.out.glob("*/*/index.html")):
         match = re.search(r'<div [^>]*class="answer">\n(.*?)\n  </div>\n</article>',
                           page.read_text(encoding="utf-8"), re.S)
-        if match:
-            answers[page] = match.group(1)
+        if match:  # less the build's own phrase breaks in headings, added after sanitizing
+            answers[page] = match.group(1).replace("<wbr>", "")
     assert len(answers) == 18
     for page, html in answers.items():
         assert findings(html) == [], page

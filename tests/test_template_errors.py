@@ -167,8 +167,8 @@ def theme_template_given_a_group(site: Site) -> Expected:
 
 def theme_template_dividing_by_zero(site: Site) -> Expected:
     template = "theme/templates/home.html"
-    site.replace(template, "{% endfor %}\n{% endblock %}",
-                 "{% endfor %}\n<p>{{ 1 // 0 }}</p>\n{% endblock %}")
+    site.replace(template, "</div>\n{% endblock %}",
+                 "</div>\n<p>{{ 1 // 0 }}</p>\n{% endblock %}")
     return [(template, line_of(site, template, "1 // 0"), "ZeroDivisionError")]
 
 
