@@ -120,6 +120,15 @@ def site(tmp_path: Path) -> Site:
     return copy_site(tmp_path / "site")
 
 
+@pytest.fixture(scope="module")
+def good_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    """The real sources with a good build in public/: the site a mistake must not damage
+    (each case copies it, breaks the copy and compares the output with this one's)."""
+    site = copy_site(tmp_path_factory.mktemp("good") / "site")
+    assert site.build().code == 0
+    return site
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     """The real help center, built once for the tests that only read it."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import Site, copy_site, publish_overseas_rates, snapshot
+from conftest import Site, publish_overseas_rates, snapshot
 
 PROBLEM_LINE = re.compile(r"^(?P<path>[^:]+?)(?::(?P<line>\d+))?: (?P<what>.+) \((?P<fix>.+)\)$")
 
@@ -338,14 +338,6 @@ def lone_surrogate_in_a_title(site: Site):
 # Mistakes that still crash the build with a traceback: helpcenter/yamlfile.py needs the
 # change described in the issue-4 report. These run as normal cases once it is made.
 YAML_CRASHES = [nul_character_in_front_matter, lone_surrogate_in_a_title]
-
-
-@pytest.fixture(scope="module")
-def good_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
-    """The real sources with a good build in public/: the site that must survive."""
-    site = copy_site(tmp_path_factory.mktemp("good") / "site")
-    assert site.build().code == 0
-    return site
 
 
 @pytest.mark.parametrize("breaks", CASES, ids=[case.__name__ for case in CASES])

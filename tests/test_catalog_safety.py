@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import Site, copy_site
+from conftest import Site
 from test_bad_input import line_of
 from test_bad_input import (
     test_a_mistake_is_reported_and_the_last_good_site_survives as expect_reported,
@@ -126,13 +126,6 @@ CASES = [misspelt_placeholder, contact_address_dropped, fee_dropped_from_a_calcu
          english_catalog_too, unterminated_quote, quote_inside_the_text, unknown_escape,
          misspelt_keyword, continuation_without_its_closing_quote, catalog_not_in_utf8,
          two_mistakes_in_two_catalogs]
-
-
-@pytest.fixture(scope="module")
-def good_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
-    site = copy_site(tmp_path_factory.mktemp("good") / "site")
-    assert site.build().code == 0
-    return site
 
 
 @pytest.mark.parametrize("breaks", CASES, ids=[case.__name__ for case in CASES])

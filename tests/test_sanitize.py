@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import Site, copy_site
+from conftest import Site
 from test_bad_input import line_of
 from test_bad_input import (
     test_a_mistake_is_reported_and_the_last_good_site_survives as expect_reported,
@@ -191,13 +191,6 @@ CASES = [script_element, event_handler, javascript_link, inline_style, attribute
          link_in_a_card_name, bold_in_a_service_label, script_in_a_translation,
          handler_added_to_a_link, link_target_replaced, tag_not_in_the_original,
          quote_that_ends_an_attribute]
-
-
-@pytest.fixture(scope="module")
-def good_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
-    site = copy_site(tmp_path_factory.mktemp("good") / "site")
-    assert site.build().code == 0
-    return site
 
 
 @pytest.mark.parametrize("breaks", CASES, ids=[case.__name__ for case in CASES])

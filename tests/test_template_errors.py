@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import Site, copy_site
+from conftest import Site
 from test_bad_input import line_of
 from test_bad_input import (
     test_a_mistake_is_reported_and_the_last_good_site_survives as expect_reported,
@@ -179,13 +179,6 @@ CASES = [money_of_a_group, days_of_a_group, list_filter_of_a_group, list_filter_
          division_by_zero_of_a_policy_value, text_plus_number, item_beyond_the_end_of_a_list,
          reaching_into_python, second_mistake_in_a_loop, three_failing_placeholders_at_once,
          theme_template_given_a_group, theme_template_dividing_by_zero]
-
-
-@pytest.fixture(scope="module")
-def good_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
-    site = copy_site(tmp_path_factory.mktemp("good") / "site")
-    assert site.build().code == 0
-    return site
 
 
 @pytest.mark.parametrize("breaks", CASES, ids=[case.__name__ for case in CASES])
