@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from helpcenter.translation_status import file_text_hash  # noqa: E402
+from helpcenter.load.translation_status import file_text_hash  # noqa: E402
 
 PARTS = ("site.yaml", "content", "theme", "locales")
 CATEGORIES = ("shipping", "payment", "orders", "returns", "aftercare")

@@ -24,8 +24,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from helpcenter import markdown_body, yamlfile  # noqa: E402
+from helpcenter.load import yamlfile  # noqa: E402
 from helpcenter.pipeline import build_site  # noqa: E402
+from helpcenter.render.site import markdown_body  # noqa: E402
 
 
 @contextlib.contextmanager

@@ -13,18 +13,15 @@ from pathlib import Path
 
 from babel import Locale
 
-from . import catalog_update, catalogs
-from .config import SiteConfig, load_config, production_problems
-from .content import Entry, load_entries
-from .editor_checks import editor_warnings
-from .history import changes_since
-from .pipeline import build_site, load_sources, render
-from .policy import PolicyData, load_policies
-from .problems import BuildFailed, Problem, stop_if_any
-from .progress import NORMAL, QUIET, VERBOSE, Reporter, summary_table
-from .scaffold import NewEntry, create, request_problems
-from .serve import serve
-from .translation_status import (
+from helpcenter.check.editor_checks import editor_warnings
+from helpcenter.commands import i18n as catalog_update
+from helpcenter.commands.new import NewEntry, create, request_problems
+from helpcenter.load import catalogs
+from helpcenter.load.config import SiteConfig, load_config, production_problems
+from helpcenter.load.content import Entry, load_entries
+from helpcenter.load.history import changes_since
+from helpcenter.load.policy import PolicyData, load_policies
+from helpcenter.load.translation_status import (
     FRESH,
     MISSING,
     ORPHAN,
@@ -34,6 +31,10 @@ from .translation_status import (
     mark_fresh,
     statuses,
 )
+from helpcenter.pipeline import build_site, load_sources, render
+from helpcenter.preview.server import serve
+from helpcenter.problems import BuildFailed, Problem, stop_if_any
+from helpcenter.progress import NORMAL, QUIET, VERBOSE, Reporter, summary_table
 
 
 def parser() -> argparse.ArgumentParser:

@@ -16,20 +16,20 @@ from pathlib import Path
 
 from babel.support import Translations
 
-from . import catalogs
-from .assets import fingerprint
-from .calculator import calendar_warning, today_in_shop_timezone
-from .checks import check_coverage, check_entries, check_links
-from .config import SiteConfig, load_config, production_problems
-from .content import Entry, load_entries
-from .editor_checks import editor_warnings
-from .headers import write_headers
-from .output import output_problems, write_site
-from .policy import PolicyData, load_policies
-from .problems import BuildFailed, Problem, stop_if_any
-from .render import Page, render_site, sitemap, static_files
-from .search_index import index_site
-from .synonyms import SYNONYMS_FILE, Synonyms, check_targets, load_synonyms
+from helpcenter.check.editor_checks import editor_warnings
+from helpcenter.check.site_checks import check_coverage, check_entries, check_links
+from helpcenter.load import catalogs
+from helpcenter.load.config import SiteConfig, load_config, production_problems
+from helpcenter.load.content import Entry, load_entries
+from helpcenter.load.policy import PolicyData, load_policies
+from helpcenter.load.synonyms import SYNONYMS_FILE, Synonyms, check_targets, load_synonyms
+from helpcenter.problems import BuildFailed, Problem, stop_if_any
+from helpcenter.render.assets import fingerprint
+from helpcenter.render.calculator import calendar_warning, today_in_shop_timezone
+from helpcenter.render.site import Page, render_site, sitemap, static_files
+from helpcenter.write.headers import write_headers
+from helpcenter.write.output import output_problems, write_site
+from helpcenter.write.search_index import index_site
 
 
 @dataclass(frozen=True)

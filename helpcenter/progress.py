@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from .problems import Problem
+from helpcenter.problems import Problem
 
 QUIET, NORMAL, VERBOSE = 0, 1, 2
 _ANNOUNCE_AFTER = 1.0  # seconds

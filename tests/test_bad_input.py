@@ -335,7 +335,7 @@ def lone_surrogate_in_a_title(site: Site):
     return [(EN_SHIP, line_of(site, EN_SHIP, "\\ud800"), "lone surrogate")]
 
 
-# Mistakes that still crash the build with a traceback: helpcenter/yamlfile.py needs the
+# Mistakes that still crash the build with a traceback: helpcenter/load/yamlfile.py needs the
 # change described in the issue-4 report. These run as normal cases once it is made.
 YAML_CRASHES = [nul_character_in_front_matter, lone_surrogate_in_a_title]
 

@@ -19,7 +19,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpcenter.calculator import (
+from helpcenter.load.policy import load_policies
+from helpcenter.render.calculator import (
     calculator_data,
     calendar_warning,
     closed_dates,
@@ -31,7 +32,6 @@ from helpcenter.calculator import (
     shipping_fee,
     today_in_shop_timezone,
 )
-from helpcenter.policy import load_policies
 
 ROOT = Path(__file__).resolve().parents[1]
 

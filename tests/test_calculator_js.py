@@ -23,7 +23,8 @@ from typing import Any
 import pytest
 from test_calculator import SEED as SEED_WITH_RATES
 
-from helpcenter.calculator import (
+from helpcenter.load.policy import load_policies
+from helpcenter.render.calculator import (
     calculator_data,
     payment_options,
     return_deadline,
@@ -32,7 +33,6 @@ from helpcenter.calculator import (
     shipping_fee,
     today_in_shop_timezone,
 )
-from helpcenter.policy import load_policies
 
 ROOT = Path(__file__).resolve().parents[1]
 

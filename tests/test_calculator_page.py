@@ -11,8 +11,8 @@ import re
 import yaml
 from conftest import ROOT, Site, publish_overseas_rates
 
-from helpcenter.calculator import shipping_fee
-from helpcenter.calculator_page import json_script
+from helpcenter.render.calculator import shipping_fee
+from helpcenter.render.calculator_page import json_script
 
 
 def json_block(html: str, block_id: str) -> dict:

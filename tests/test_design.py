@@ -13,7 +13,7 @@ import re
 import pytest
 from conftest import Site, snapshot
 
-from helpcenter.phrases import heading_phrase_breaks, phrase_breaks
+from helpcenter.render.phrases import heading_phrase_breaks, phrase_breaks
 
 # A phrase never starts with what ends a word or a sentence in Japanese: punctuation, small
 # kana, the long-vowel mark, or the endings of a question or a polite verb.

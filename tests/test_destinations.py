@@ -9,9 +9,9 @@ import re
 import pytest
 from babel import Locale
 
-from helpcenter.destination_names import name_in_sentence, reading, short_name, sort_key
-from helpcenter.schema import Check, Destination
-from helpcenter.yamlfile import LineMap
+from helpcenter.load.schema import Check, Destination
+from helpcenter.load.yamlfile import LineMap
+from helpcenter.render.destination_names import name_in_sentence, reading, short_name, sort_key
 
 KANJI = re.compile(r"[一-鿿]")
 

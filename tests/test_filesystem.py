@@ -22,7 +22,7 @@ import pytest
 from conftest import ROOT, Run, Site, copy_site, snapshot
 from test_serve import start_preview, stop_preview
 
-from helpcenter.watch import ignored
+from helpcenter.load.source_files import ignored
 
 FULL_DISK = "cannot write: the disk is full (free some space on the disk, then build again)"
 

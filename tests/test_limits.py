@@ -18,8 +18,8 @@ import pytest
 from conftest import Run, Site, snapshot
 
 from helpcenter.limits import Budget, LimitExceeded
-from helpcenter.source_files import MAX_SOURCE_BYTES, read_source_bytes, read_source_text
-from helpcenter.yamlfile import parse_yaml
+from helpcenter.load.source_files import MAX_SOURCE_BYTES, read_source_bytes, read_source_text
+from helpcenter.load.yamlfile import parse_yaml
 
 TOO_MUCH = ": too much for one answer (write the text out, or repeat it fewer times)"
 CANNOT_READ = ", not a file the build can read (replace it with a text file, or delete it)"

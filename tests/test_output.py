@@ -12,7 +12,7 @@ from pathlib import Path
 
 from conftest import ROOT, Site, snapshot
 
-from helpcenter.output import MARKER
+from helpcenter.write.output import MARKER
 
 
 def test_two_builds_of_the_same_sources_are_byte_identical(site: Site, tmp_path: Path) -> None:
@@ -65,7 +65,7 @@ def test_a_build_killed_midway_leaves_the_last_good_site(site: Site) -> None:
     before = snapshot(site.out)
     # Slow the write down so the kill lands while files are being staged.
     slow = ("import sys, time, pathlib\n"
-            "import helpcenter.output as o\n"
+            "import helpcenter.write.output as o\n"
             "real = pathlib.Path.write_bytes\n"
             "def slow(self, data):\n"
             "    time.sleep(0.02)\n"

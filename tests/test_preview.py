@@ -7,9 +7,9 @@ from pathlib import Path
 
 from conftest import Site
 
-from helpcenter.content import Entry
-from helpcenter.preview import PreviewBuilder, affected_pages
-from helpcenter.watch import Debounce, changed, ignored, scan
+from helpcenter.load.content import Entry
+from helpcenter.preview.builder import PreviewBuilder, affected_pages
+from helpcenter.preview.watch import Debounce, changed, ignored, scan
 
 
 def entry(lang: str, slug: str, category: str = "orders", policies: tuple[str, ...] = ("x",),

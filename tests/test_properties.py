@@ -28,7 +28,12 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from helpcenter.calculator import (
+from helpcenter.load.config import SiteConfig, load_config
+from helpcenter.load.content import Entry, read_entry
+from helpcenter.load.policy import load_policies
+from helpcenter.load.yamlfile import parse_yaml
+from helpcenter.problems import Problem
+from helpcenter.render.calculator import (
     calculator_data,
     parse_iso_date,
     payment_options,
@@ -37,11 +42,6 @@ from helpcenter.calculator import (
     ship_by_date,
     shipping_fee,
 )
-from helpcenter.config import SiteConfig, load_config
-from helpcenter.content import Entry, read_entry
-from helpcenter.policy import load_policies
-from helpcenter.problems import Problem
-from helpcenter.yamlfile import parse_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 FAST = settings(max_examples=200, deadline=None,

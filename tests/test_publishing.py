@@ -18,10 +18,10 @@ import pytest
 from conftest import Site, snapshot
 from test_serve import start_preview, stop_preview
 
-from helpcenter.assets import fingerprint, hashed_name
-from helpcenter.headers import CONTENT_SECURITY_POLICY
 from helpcenter.pipeline import check_site
 from helpcenter.problems import BuildFailed
+from helpcenter.render.assets import fingerprint, hashed_name
+from helpcenter.write.headers import CONTENT_SECURITY_POLICY
 
 REAL_URL = "https://milamore-shop.github.io/help/"
 

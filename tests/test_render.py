@@ -12,8 +12,8 @@ from conftest import Site
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpcenter.content import Entry
-from helpcenter.render import RelatedEntries
+from helpcenter.load.content import Entry
+from helpcenter.render.site import RelatedEntries
 
 EN_SHIP = "content/en/shipping-cost.md"
 JA_SHIP = "content/ja/shipping-cost.md"

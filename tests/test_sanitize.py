@@ -21,8 +21,8 @@ from test_bad_input import (
 )
 from test_catalog_safety import JA, set_msgstr
 
-from helpcenter.assets import hashed_name
-from helpcenter.sanitize import clean, findings
+from helpcenter.render.assets import hashed_name
+from helpcenter.render.sanitize import clean, findings
 
 EN_SHIP = "content/en/shipping-cost.md"
 JA_RECEIPTS = "content/ja/receipts.md"

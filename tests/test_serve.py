@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, Site
 
-from helpcenter.headers import CONTENT_SECURITY_POLICY
+from helpcenter.write.headers import CONTENT_SECURITY_POLICY
 
 WAIT = 30.0  # a bound, not a sleep: every wait polls and ends as soon as it can
 BROKEN_CATEGORY = ("content/ja/shipping-cost.md:3: unknown category 'shiping' (did you mean "

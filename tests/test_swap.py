@@ -19,7 +19,7 @@ import threading
 import pytest
 from conftest import ROOT, Site, snapshot
 
-from helpcenter.output import MARKER
+from helpcenter.write.output import MARKER
 
 # Runs the build with one os function replaced: when it is called on the output's files,
 # the process kills itself or the call fails with the given errno.

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import Site, copy_site, snapshot
 
-from helpcenter.synonyms import normalise
+from helpcenter.load.synonyms import normalise
 
 SYNONYMS = "content/synonyms.yaml"
 

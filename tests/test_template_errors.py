@@ -23,8 +23,8 @@ from test_catalog_safety import JA as JA_PO
 from test_catalog_safety import set_msgstr
 from test_serve import start_preview, stop_preview
 
-from helpcenter.preview import PreviewBuilder
-from helpcenter.preview_loop import PreviewState
+from helpcenter.preview.builder import PreviewBuilder
+from helpcenter.preview.loop import PreviewState
 
 EN_SHIP = "content/en/shipping-cost.md"
 JA_RETURNS = "content/ja/returns-and-exchanges.md"

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from helpcenter.headers import CONTENT_SECURITY_POLICY
+from helpcenter.write.headers import CONTENT_SECURITY_POLICY
 
 LANGS = ["ja", "en"]
 QUERIES = {"ja": "返品", "en": "return"}

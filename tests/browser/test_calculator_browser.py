@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from babel.dates import format_date
 
-from helpcenter.calculator import return_deadline, ship_by_date, shipping_fee
+from helpcenter.render.calculator import return_deadline, ship_by_date, shipping_fee
 
 pytestmark = pytest.mark.browser
 

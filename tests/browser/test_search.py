@@ -34,7 +34,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
-from helpcenter.headers import CONTENT_SECURITY_POLICY
+from helpcenter.write.headers import CONTENT_SECURITY_POLICY
 
 pytestmark = pytest.mark.browser
 

@@ -1,0 +1,1 @@
+"""The editors' and translators' commands other than build: new, i18n."""
