@@ -13,11 +13,10 @@ from pathlib import Path
 
 from babel import Locale
 
-from helpcenter.check.editor_checks import editor_warnings
 from helpcenter.commands import i18n as catalog_update
 from helpcenter.commands.new import NewEntry, create, request_problems
 from helpcenter.load import catalogs
-from helpcenter.load.config import SiteConfig, load_config, production_problems
+from helpcenter.load.config import SiteConfig, load_config
 from helpcenter.load.content import Entry, load_entries
 from helpcenter.load.history import changes_since
 from helpcenter.load.policy import PolicyData, load_policies
@@ -31,7 +30,7 @@ from helpcenter.load.translation_status import (
     mark_fresh,
     statuses,
 )
-from helpcenter.pipeline import build_site, load_sources, render
+from helpcenter.pipeline import build_site, check_site
 from helpcenter.preview.server import serve
 from helpcenter.problems import BuildFailed, Problem, stop_if_any
 from helpcenter.progress import NORMAL, QUIET, VERBOSE, Reporter, summary_table
@@ -116,25 +115,18 @@ def _build(root: Path, args: argparse.Namespace, reporter: Reporter) -> int:
                         production=args.production)
     _print_lines(reporter, report.placeholders)
     reporter.problems(report.warnings)
+    title = (f"Nothing changed since the last build: {report.out} is up to date"
+             if report.unchanged else f"Built {report.out}")
     reporter.info(summary_table(report.pages_per_language, 0, report.files,
-                                len(report.warnings), report.seconds,
-                                f"Built {report.out}"))
+                                len(report.warnings), report.seconds, title))
     return 0
 
 
 def _check(root: Path, args: argparse.Namespace, reporter: Reporter) -> int:
     started = time.perf_counter()
-    reporter.stage("load")
-    sources = load_sources(root, args.base_url)
-    if args.production:
-        stop_if_any(production_problems(sources.config))
-    reporter.stage("warnings")
-    warnings = editor_warnings(sources.config, sources.policies, sources.entries,
-                               sources.translations)
-    reporter.stage("render")
-    site = render(sources)
+    sources, site = check_site(root, args.base_url, args.production, reporter.stage)
     reporter.done()
-    warnings = sorted(set(warnings) | set(site.warnings))
+    warnings = site.warnings
     _print_lines(reporter, sources.config.placeholder_notices())
     reporter.problems(warnings)
     if args.strict and warnings:  # placeholders are the shop's to fill in, not mistakes

@@ -119,3 +119,9 @@ def _git(root: Path, *args: str) -> str | None:
     if done.returncode != 0:
         return None
     return done.stdout.decode("utf-8", errors="replace")
+
+
+def history_state(root: Path) -> str:
+    """What the dates of `last_changed` depend on: the commit checked out, and whether the
+    history is shallow ("" without git)."""
+    return (_git(root, "rev-parse", "HEAD", "--is-shallow-repository") or "").strip()

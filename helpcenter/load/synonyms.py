@@ -30,7 +30,7 @@ from typing import Any
 
 from helpcenter.load.yamlfile import LineMap, parse_yaml
 from helpcenter.problems import Problem
-from helpcenter.render.site import Page
+from helpcenter.render.pages import Page
 from helpcenter.write.readings import to_hiragana
 
 SYNONYMS_FILE = "synonyms.json"
@@ -153,7 +153,7 @@ def check_targets(synonyms: Synonyms, pages: list[Page]) -> list[Problem]:
     """Every target word is written on at least one entry page of its language."""
     parts: dict[str, list[str]] = {}
     for page in pages:
-        if page.lang and page.slug:
+        if page.lang and page.is_entry:
             parts.setdefault(page.lang, []).append(
                 normalise(html.unescape(TAGS.sub(" ", page.html))))
     texts = {lang: "".join(found) for lang, found in parts.items()}  # joined once: linear

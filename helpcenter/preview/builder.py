@@ -3,34 +3,29 @@
 The preview keeps the loaded sources and the last good site in memory. A change to
 entries only (content/<lang>/*.md) re-reads just those files and re-checks how the
 entries fit together; any other change (site.yaml, policies.yaml, theme, locales)
-reloads everything, because every page depends on it. A change that breaks the build
-leaves the last good site in place, to be served until the problems are fixed.
-
-Pages: after an entry change, only the entry pages it can affect are rendered again
-(`affected_pages`), the others are reused from the last good site, and the pages that
-are not entry pages (home, calculator, root, 404) are always rendered. That needs
-`pipeline.render(sources, only=…, reuse=…)`; with a pipeline that does not take them
-yet, every page is rendered (0.3 s on the real help center, 12 s on 2 x 1,000 entries).
+loads everything again. Then the same stages as the build run (pipeline.py: render
+and check), given the last good site's pages: each page whose recorded inputs are
+unchanged is used again, so an edited answer renders its own page and the few pages
+that show it (render/dependencies.py). A change that breaks the build leaves the last
+good site in place, to be served until the problems are fixed.
 """
 
 from __future__ import annotations
 
-import inspect
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from helpcenter import pipeline
-from helpcenter.check.editor_checks import editor_warnings
-from helpcenter.check.site_checks import check_entries
 from helpcenter.load.content import Entry, read_entry
+from helpcenter.load.entry_checks import check_entries
 from helpcenter.load.placeholders import Placeholder
+from helpcenter.load.sources import Sources, load_sources
+from helpcenter.load.translation_status import stale_pages
 from helpcenter.preview.watch import hashes, scan
 from helpcenter.problems import BuildFailed, Problem, display_path
-from helpcenter.render.site import Page
-
-PageKey = tuple[str, str]  # (lang, slug) of an entry page
+from helpcenter.render.pages import Page
 
 
 @dataclass(frozen=True)
@@ -54,12 +49,9 @@ class PreviewBuilder:
     files: dict[str, bytes] = field(default_factory=dict)   # the last good site
     placeholders: tuple[Placeholder, ...] = ()   # site.yaml's `# placeholder` values, ditto
     _hashes: dict[Path, str | None] = field(default_factory=dict)
-    _sources: pipeline.Sources | None = None     # of the last good full load
+    _sources: Sources | None = None     # of the last good full load
     _site: pipeline.BuiltSite | None = None
     _dirty: set[Path] = field(default_factory=set)   # changed since the last good build
-    # Whether the pipeline can render some entry pages only (see the module docstring).
-    _partial: bool = field(default_factory=lambda: {"only", "reuse"} <= set(
-        inspect.signature(pipeline.render).parameters))
 
     @property
     def pages(self) -> list[Page]:
@@ -86,10 +78,9 @@ class PreviewBuilder:
         paths = paths | self._dirty  # a file that broke the last build is read again
         self._dirty = paths
         try:
-            sources, affected = self._load(paths)
-            warnings = editor_warnings(sources.config, sources.policies, sources.entries,
-                                       sources.translations)
-            site = self._render(sources, affected)
+            sources = self._load(paths)
+            previous = {page.path: page for page in self.pages}
+            site = pipeline.render_and_check(sources, previous)
         except BuildFailed as failed:
             return Outcome(False, time.perf_counter() - started, tuple(failed.problems),
                            changed_sources=shown)
@@ -100,36 +91,30 @@ class PreviewBuilder:
         self.files, self._sources, self._site = site.files, sources, site
         self.placeholders = sources.config.placeholders
         self._dirty = set()
-        rendered = "all pages" if affected is None or not self._partial else \
-            f"{len(affected)} entry page{'' if len(affected) == 1 else 's'}"
-        return Outcome(True, time.perf_counter() - started, (),
-                       tuple(sorted(set(warnings) | set(site.warnings))), shown,
+        rendered = "all pages" if site.rendered == len(site.pages) else \
+            f"{site.rendered} page{'' if site.rendered == 1 else 's'}"
+        return Outcome(True, time.perf_counter() - started, (), tuple(site.warnings), shown,
                        tuple(sorted(changed)), rendered)
 
-    def _load(self, paths: set[Path]) -> tuple[pipeline.Sources, frozenset[PageKey] | None]:
-        """The sources after the change, and the entry pages it affects (None: all)."""
+    def _load(self, paths: set[Path]) -> Sources:
+        """The sources after the change: only the changed entries read again, when only
+        entries changed."""
         base = self._sources
         if base is None or not all(self._is_entry(path, base) for path in paths):
             self._sources = None  # until this full load succeeds
-            return pipeline.load_sources(self.root, self.base_url), None
+            return load_sources(self.root, self.base_url)
         entries = _replace_entries(base, paths)
         problems = check_entries(base.config, base.policies, entries)
         if any(not p.warning for p in problems):
             raise BuildFailed(problems)
-        return replace(base, entries=entries), affected_pages(base.entries, entries)
+        return replace(base, entries=entries, stale=stale_pages(base.config, entries))
 
-    def _is_entry(self, path: Path, sources: pipeline.Sources) -> bool:
+    def _is_entry(self, path: Path, sources: Sources) -> bool:
         return (path.suffix == ".md" and path.parent.name in sources.config.codes
                 and path.parent.parent == self.root / "content")
 
-    def _render(self, sources: pipeline.Sources,
-                affected: frozenset[PageKey] | None) -> pipeline.BuiltSite:
-        if self._partial and affected is not None and self._site is not None:
-            return pipeline.render(sources, only=affected, reuse=self._site)  # type: ignore[call-arg]
-        return pipeline.render(sources)
 
-
-def _replace_entries(base: pipeline.Sources, paths: set[Path]) -> list[Entry]:
+def _replace_entries(base: Sources, paths: set[Path]) -> list[Entry]:
     """The base's entries with the changed files read again; raises on their problems."""
     config = base.config
     by_path = {e.path: e for e in base.entries}
@@ -148,40 +133,6 @@ def _replace_entries(base: pipeline.Sources, paths: set[Path]) -> list[Entry]:
     return sorted(by_path.values(), key=lambda e: (order[e.lang], e.path))
 
 
-def affected_pages(before: Sequence[Entry], after: Sequence[Entry]) -> frozenset[PageKey]:
-    """The entry pages that can look different after entries changed.
-
-    - a changed, added or removed entry, and its page in every language (the language
-      switcher, and the notice on a translation whose source changed);
-    - when its title, description, category, policies or order changed, or it was
-      added or removed: the pages that may list it under "related questions", and
-    - when it was added or removed: the pages that link to it.
-    Home pages and pages that do not show an entry are always rendered again.
-    """
-    old = {(e.lang, e.slug): e for e in before}
-    new = {(e.lang, e.slug): e for e in after}
-    changed = {key for key in old.keys() | new.keys() if old.get(key) != new.get(key)}
-    langs = {lang for lang, _slug in new}
-    pages = {(lang, slug) for _lang, slug in changed for lang in langs}
-    for key in changed:
-        versions = [e for e in (old.get(key), new.get(key)) if e is not None]
-        if len(versions) == 1 or _listing(versions[0]) != _listing(versions[-1]):
-            pages |= {(e.lang, e.slug) for e in after if e.lang == key[0]
-                      and any(_related(e, v) for v in versions)}
-        if len(versions) == 1:
-            link = f"{key[1]}.md"
-            pages |= {(e.lang, e.slug) for e in after if e.lang == key[0] and link in e.body}
-    return frozenset(page for page in pages if page in new)
-
-
-def _listing(entry: Entry) -> tuple[object, ...]:
-    return (entry.title, entry.description, entry.category, entry.policies, entry.order)
-
-
-def _related(entry: Entry, other: Entry) -> bool:
-    return entry.category == other.category or bool(set(entry.policies) & set(other.policies))
-
-
 def _changed_files(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
     return {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
 
@@ -196,4 +147,4 @@ def _unreadable(error: OSError | UnicodeDecodeError, changed: Sequence[str]) -> 
                    "check that the file exists and that you may read it")
 
 
-__all__ = ["Outcome", "PreviewBuilder", "affected_pages"]
+__all__ = ["Outcome", "PreviewBuilder"]

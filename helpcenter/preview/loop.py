@@ -35,7 +35,7 @@ from helpcenter.preview.search import SearchIndex
 from helpcenter.preview.watch import Debounce, changed, scan
 from helpcenter.problems import BuildFailed, Problem, display_path
 from helpcenter.progress import Reporter
-from helpcenter.render.site import Page
+from helpcenter.render.pages import Page
 
 POLL_SECONDS = 0.1
 SLOW_SECONDS = 2.0   # a build running longer is reported, and stopped by the next save

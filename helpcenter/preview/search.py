@@ -14,7 +14,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from helpcenter.render.site import Page
+from helpcenter.render.pages import Page
 from helpcenter.write.search_index import BUNDLE, index_site
 
 

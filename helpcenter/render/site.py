@@ -1,16 +1,18 @@
-"""Stage 5: render every page of every language, in memory.
+"""Stage 2, render: every page of every language, in memory, from the loaded sources.
 
 One Jinja environment per language for the theme (with that language's gettext
-catalog), one sandboxed environment per language for content. Nothing is written
-here: the result is a mapping of output path -> bytes, which later stages check and
-then write.
+catalog), one sandboxed environment per language for content. Nothing is read from or
+written to the disk here: the theme's templates and files come with the sources. Each
+page records the inputs it was made from (dependencies.py); given the pages of an
+earlier render (`previous`), a page whose inputs all have the same digests is used
+again instead of being rendered.
 """
 
 from __future__ import annotations
 
 import functools
 import traceback
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,15 +24,13 @@ import rjsmin
 from babel import Locale
 from babel.core import get_global
 from babel.support import Translations
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
+from jinja2 import Environment, FunctionLoader, StrictUndefined, TemplateError
 from markupsafe import Markup
 
-from helpcenter.load.catalogs import script_messages
 from helpcenter.load.config import SiteConfig
 from helpcenter.load.content import Entry
-from helpcenter.load.history import last_changed
-from helpcenter.load.policy import PolicyData, localize
-from helpcenter.load.translation_status import stale_pages
+from helpcenter.load.policy import localize
+from helpcenter.load.sources import ScriptMessages, Sources
 from helpcenter.problems import Problem, display_path
 from helpcenter.render.calculator import calculator_data
 from helpcenter.render.calculator_page import (
@@ -40,6 +40,12 @@ from helpcenter.render.calculator_page import (
     page_facts,
     tools_for,
 )
+from helpcenter.render.dependencies import (
+    CalculatorReads,
+    Digests,
+    PolicyReads,
+    policy_paths,
+)
 from helpcenter.render.formatting import FilterInputError, Formatter, mailto_link
 from helpcenter.render.markdown_body import (
     content_environment,
@@ -47,96 +53,53 @@ from helpcenter.render.markdown_body import (
     plain_text,
     render_body,
 )
+from helpcenter.render.pages import Input, Links, Page, PageKind, Urls, read_links
 from helpcenter.render.phrases import heading_phrase_breaks, phrase_breaks
 from helpcenter.render.sanitize import policy_text_problems
 from helpcenter.render.template_cache import TEMPLATES
-
-
-@dataclass(frozen=True)
-class Page:
-    """One rendered page: where it goes and what it says about itself."""
-
-    path: str                       # output path, e.g. "ja/shipping-cost/index.html"
-    html: str
-    lang: str | None = None
-    slug: str | None = None
-    policies: tuple[str, ...] = ()
-    alternates: tuple[tuple[str, str], ...] = ()   # (language, URL) of every translation
 
 
 @dataclass
 class RenderResult:
     pages: list[Page] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    rendered: int = 0   # pages rendered (the others were used again from `previous`)
 
 
-@dataclass(frozen=True)
-class Urls:
-    """Every URL the site links to, in one place, under the configured base path."""
-
-    config: SiteConfig
-    assets: Mapping[str, str] = field(default_factory=dict)  # style.css -> style.<hash>.css
-
-    def home(self, lang: str) -> str:
-        return f"{self.config.base_path}{lang}/"
-
-    def entry(self, lang: str, slug: str) -> str:
-        return f"{self.config.base_path}{lang}/{slug}/"
-
-    def calculator(self, lang: str) -> str:
-        return f"{self.config.base_path}{lang}/calculator/"
-
-    def search(self, lang: str) -> str:
-        return f"{self.config.base_path}{lang}/search/"
-
-    def search_bundle(self) -> str:
-        """Pagefind's files (pagefind.js, the indexes), written by search_index.py."""
-        return f"{self.config.base_path}pagefind/"
-
-    def asset(self, name: str) -> str:
-        return f"{self.config.base_path}assets/{self.assets.get(name, name)}"
-
-    def root(self) -> str:
-        return self.config.base_path
-
-    def absolute(self, url: str) -> str:
-        return self.config.base_url + url[len(self.config.base_path):]
-
-
-def render_site(config: SiteConfig, policies: PolicyData, entries: list[Entry],
-                translations: dict[str, Translations],
-                only: Collection[tuple[str, str]] | None = None,
-                assets: Mapping[str, str] | None = None) -> RenderResult:
-    """Every page; with `only` (the live preview), only those (lang, slug) entry pages
-    and the pages that are not entry pages. `assets` maps the theme's file names to the
-    hashed names they are published under (assets.py)."""
-    result = RenderResult(problems=policy_text_problems(policies))
-    urls = Urls(config, assets or {})
-    by_slug = _translations_by_slug(entries)
-    stale = stale_pages(config, entries)
-    updated = last_changed(config.root)
-    calculator = calculator_data(policies.policies, policies.shop)
-    messages = script_messages(config.root)
+def render_site(sources: Sources, asset_names: Mapping[str, str] | None = None,
+                previous: Mapping[str, Page] | None = None) -> RenderResult:
+    """Every page. `asset_names` maps the theme's file names to the hashed names they are
+    published under (assets.py); `previous` holds the pages of an earlier render by path,
+    each used again when its inputs have not changed."""
+    config = sources.config
+    result = RenderResult(problems=policy_text_problems(sources.policies))
+    urls = Urls(config, asset_names or {})
+    localized = {lang: localize(sources.policies.policies, lang, config.codes)
+                 for lang in config.codes}
+    digests = Digests(sources, localized, urls.assets)
+    by_slug = _translations_by_slug(sources.entries)
+    calculator = calculator_data(sources.policies.policies, sources.policies.shop)
     for lang in config.codes:
-        renderer = _LanguageRenderer(config, lang, translations[lang], urls, policies, by_slug)
-        renderer.stale = stale
-        renderer.updated = updated
-        renderer.calculator = _calculator_context(calculator, renderer, messages)
-        mine = [e for e in entries if e.lang == lang]
-        renderer.render_entries(mine, result, only)
+        renderer = _LanguageRenderer(sources, lang, urls, localized[lang], by_slug, digests,
+                                     previous or {})
+        renderer.calculator = _calculator_context(calculator, renderer,
+                                                  sources.script_messages)
+        digests.calculators[lang] = renderer.calculator
+        mine = [e for e in sources.entries if e.lang == lang]
+        renderer.render_entries(mine, result)
         renderer.render_home(mine, result)
         renderer.render_calculator(result)
         renderer.render_search(result)
-    _render_bilingual_pages(config, translations, urls, result)
+    _render_bilingual_pages(sources, urls, digests, previous or {}, result)
     return result
 
 
 def _calculator_context(data: dict[str, Any], renderer: _LanguageRenderer,
-                        messages: list[str | tuple[str, ...]]) -> dict[str, Any]:
+                        messages: ScriptMessages) -> dict[str, Any]:
     lang, translations = renderer.lang, renderer.formatter.translations
     facts = page_facts(renderer.policy, renderer.formatter, renderer.config.contact_email)
     return {"data": data, "data_json": json_script(data),
-            "strings_json": json_script(browser_strings(lang, translations, messages)),
+            "strings_json": json_script(browser_strings(lang, translations, list(messages))),
             "facts_json": json_script(facts),
             "paypal_counts_as_card": facts.get("paypalCountsAsCard", ""),
             "destinations": destination_groups(renderer.policy["shipping"], lang, translations)}
@@ -153,12 +116,23 @@ def _translations_by_slug(entries: list[Entry]) -> dict[str, dict[str, Entry]]:
 def language_name(code: str) -> str:
     """A language's name in that language: 日本語, English. Cached per code: a pure
     function of the code and Babel's fixed data, asked for on every page."""
-    return Locale.parse(code).get_display_name(code).capitalize()
+    return str(Locale.parse(code).get_display_name(code)).capitalize()
 
 
-def theme_environment(config: SiteConfig, translations: Translations) -> Environment:
-    env = Environment(loader=FileSystemLoader(config.root / "theme" / "templates"),
-                      bytecode_cache=TEMPLATES,
+TEMPLATE_FOLDER = "theme/templates"
+
+
+def theme_environment(sources: Sources, translations: Translations) -> Environment:
+    """The theme's templates, from the loaded sources; each keeps its file's path as its
+    file name, so that an error is reported at theme/templates/<name>:<line>."""
+    templates = sources.theme.templates
+    folder = sources.config.root / TEMPLATE_FOLDER
+
+    def source(name: str) -> tuple[str, str, Any] | None:
+        return (templates[name], str(folder / name), lambda: True) if name in templates \
+            else None
+
+    env = Environment(loader=FunctionLoader(source), bytecode_cache=TEMPLATES,
                       autoescape=True, undefined=StrictUndefined,
                       extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
@@ -169,26 +143,37 @@ def theme_environment(config: SiteConfig, translations: Translations) -> Environ
 
 
 class _LanguageRenderer:
-    def __init__(self, config: SiteConfig, lang: str, translations: Translations, urls: Urls,
-                 policies: PolicyData, by_slug: dict[str, dict[str, Entry]]) -> None:
-        self.config, self.lang, self.urls, self.by_slug = config, lang, urls, by_slug
-        self.language = next(lg for lg in config.languages if lg.code == lang)
-        self.formatter = Formatter(lang, translations)
-        self.env = theme_environment(config, translations)
-        self.policy = localize(policies.policies, lang, config.codes)
+    def __init__(self, sources: Sources, lang: str, urls: Urls, policy: dict[str, Any],
+                 by_slug: dict[str, dict[str, Entry]], digests: Digests,
+                 previous: Mapping[str, Page]) -> None:
+        self.sources, self.config, self.lang, self.urls = sources, sources.config, lang, urls
+        self.by_slug, self.digests, self.previous = by_slug, digests, previous
+        self.language = next(lg for lg in self.config.languages if lg.code == lang)
+        self.formatter = Formatter(lang, sources.translations[lang])
+        self.env = theme_environment(sources, sources.translations[lang])
+        self.policy = policy
         self.calculator: dict[str, Any] = {}
-        self.stale: frozenset[tuple[str, str]] = frozenset()
-        self.updated: dict[str, str] = {}   # content/…md -> ISO date of its last commit
+        self.reads = PolicyReads()   # of the last page rendered
 
-    def render_entries(self, entries: list[Entry], result: RenderResult,
-                       only: Collection[tuple[str, str]] | None = None) -> None:
+    def _reused(self, path: str, result: RenderResult) -> bool:
+        """Use the earlier page at `path` again if nothing it was made from changed."""
+        page = self.previous.get(path)
+        if page is None or not self.digests.unchanged(page.inputs):
+            return False
+        result.pages.append(page)
+        return True
+
+    def _common(self, template: str) -> list[Input]:
+        return [("language", self.lang), ("template", template)]
+
+    def render_entries(self, entries: list[Entry], result: RenderResult) -> None:
         content_env = content_environment(entries, self.formatter.filters(), {
             "policy": self.policy, "contact": mailto_link(self.config.contact_email),
             "shop_name": self.config.shop_name})
         entry_urls = {e.slug: self.urls.entry(self.lang, e.slug) for e in entries}
         related = RelatedEntries(entries)
         for entry in entries:
-            if only is not None and (entry.lang, entry.slug) not in only:
+            if self._reused(f"{self.lang}/{entry.slug}/index.html", result):
                 continue
             body, problems = render_body(entry, content_env, entry_urls)
             result.problems += problems
@@ -200,18 +185,45 @@ class _LanguageRenderer:
         url = self.urls.entry(self.lang, entry.slug)
         alternates = self._alternates(entry.slug)
         description = entry.description or first_paragraph(body) or entry.title
+        shown_related = related.of(entry)
+        siblings = related.in_category(entry.category)
+        tools = tools_for(entry.policies)
         html = self._page(result, "entry.html", url, alternates,
                           entry=entry, body=body,
                           category=self.config.category(entry.category),
-                          related=related.of(entry), tools=tools_for(entry.policies),
-                          siblings=related.in_category(entry.category),
+                          related=shown_related, tools=tools, siblings=siblings,
                           description=description, stale=self._stale_notice(entry),
-                          updated=self.updated.get(entry.path),
+                          updated=self.sources.updated.get(entry.path),
                           feedback_link=self._feedback_link(entry.title),
                           structured_data=json_script(_faq_page(entry.title, body)))
-        if html is not None:
-            result.pages.append(Page(f"{self.lang}/{entry.slug}/index.html", html, self.lang,
-                                     entry.slug, entry.policies, tuple(alternates)))
+        if html is None:
+            return
+        lang, slug = self.lang, entry.slug
+        keys: list[Input] = [*self._common("entry.html"), ("entry", lang, slug),
+                             ("updated", entry.path), ("stale", lang, slug),
+                             ("members", lang, "category", entry.category),
+                             *(("members", lang, "policy", p) for p in entry.policies),
+                             *(("exists", code, slug) for code in self.config.codes),
+                             *(("listing", lang, e.slug) for e in (*shown_related, *siblings)),
+                             *(("policy", lang, path)
+                               for path in _body_policy_paths(entry.body)),
+                             *self.reads.keys(lang)]
+        links = read_links(html)
+        keys += [("exists", lang, target) for target in self._linked_entries(links)]
+        self._add(result, Page(f"{lang}/{slug}/index.html", html, PageKind.ENTRY, lang, slug,
+                               entry.policies, tuple(alternates), links), keys)
+
+    def _linked_entries(self, links: Links) -> set[str]:
+        """The entries of this language a page links to (it depends on their existing)."""
+        prefix = self.urls.home(self.lang)
+        return {url[len(prefix):].split("/", 1)[0] for url in links.urls
+                if url.startswith(prefix) and url.count("/") > prefix.count("/")}
+
+    def _add(self, result: RenderResult, page: Page, keys: list[Input]) -> None:
+        result.rendered += 1
+        result.pages.append(Page(page.path, page.html, page.kind, page.lang, page.slug,
+                                 page.policies, page.alternates, page.links,
+                                 self.digests.record(keys)))
 
     def _feedback_link(self, title: str) -> Markup:
         """The contact address as a link whose mail has the question in its subject,
@@ -222,14 +234,17 @@ class _LanguageRenderer:
 
     def _stale_notice(self, entry: Entry) -> dict[str, str] | None:
         """For a translation behind its source: the source page's address and language."""
-        if (entry.lang, entry.slug) not in self.stale:
+        if (entry.lang, entry.slug) not in self.sources.stale:
             return None
         source = self.config.codes[0]
         return {"url": self.urls.entry(source, entry.slug), "lang": source,
-                "name": Locale.parse(source).get_display_name(self.lang),
+                "name": str(Locale.parse(source).get_display_name(self.lang)),
                 "own_name": language_name(source)}
 
     def render_home(self, entries: list[Entry], result: RenderResult) -> None:
+        path = f"{self.lang}/index.html"
+        if self._reused(path, result):
+            return
         groups = [(category, _in_category(entries, category.id))
                   for category in self.config.categories]
         by_slug = {entry.slug: entry for entry in entries}
@@ -241,10 +256,15 @@ class _LanguageRenderer:
                                    if p.slug in by_slug],
                           description=self.language.description)
         if html is not None:
-            result.pages.append(Page(f"{self.lang}/index.html", html, self.lang,
-                                     alternates=tuple(alternates)))
+            self._add(result, Page(path, html, PageKind.HOME, self.lang,
+                                   alternates=tuple(alternates), links=read_links(html)),
+                      [*self._common("home.html"), ("listings", self.lang),
+                       *self.reads.keys(self.lang)])
 
     def render_calculator(self, result: RenderResult) -> None:
+        path = f"{self.lang}/calculator/index.html"
+        if self._reused(path, result):
+            return
         url = self.urls.calculator(self.lang)
         alternates = [(code, self.urls.calculator(code)) for code in self.config.codes]
         html = self._page(result, "calculator.html", url, alternates,
@@ -253,10 +273,14 @@ class _LanguageRenderer:
                               "The shipping cost, when your order ships, and the last day to "
                               "ask for a return or exchange."))
         if html is not None:
-            result.pages.append(Page(f"{self.lang}/calculator/index.html", html, self.lang,
-                                     alternates=tuple(alternates)))
+            self._add(result, Page(path, html, PageKind.CALCULATOR, self.lang,
+                                   alternates=tuple(alternates), links=read_links(html)),
+                      [*self._common("calculator.html"), *self.reads.keys(self.lang)])
 
     def render_search(self, result: RenderResult) -> None:
+        path = f"{self.lang}/search/index.html"
+        if self._reused(path, result):
+            return
         url = self.urls.search(self.lang)
         alternates = [(code, self.urls.search(code)) for code in self.config.codes]
         html = self._page(result, "search.html", url, alternates,
@@ -264,8 +288,10 @@ class _LanguageRenderer:
                               "Search the answers of the help center."),
                           strings_json=self.calculator["strings_json"])
         if html is not None:
-            result.pages.append(Page(f"{self.lang}/search/index.html", html, self.lang,
-                                     alternates=tuple(alternates)))
+            self._add(result, Page(path, html, PageKind.SEARCH, self.lang,
+                                   alternates=tuple(alternates), links=read_links(html)),
+                      [*self._common("search.html"), ("calculator", self.lang),
+                       *self.reads.keys(self.lang)])
 
     def _alternates(self, slug: str) -> list[tuple[str, str]]:
         return [(code, self.urls.entry(code, slug)) for code in self.config.codes
@@ -273,15 +299,30 @@ class _LanguageRenderer:
 
     def _page(self, result: RenderResult, template: str, url: str,
               alternates: list[tuple[str, str]], **context: Any) -> str | None:
+        """The page's HTML; what the template read of the policies is in `self.reads`."""
+        self.reads = reads = PolicyReads()
         return render_template(self.env, self.config, result, template, {
             "lang": self.lang, "language": self.language, "urls": self.urls, "url": url,
             "alternates": [(code, language_name(code), href) for code, href in alternates],
             "site": self.config, "contact": self.config.contact_email,
             "contact_link": mailto_link(self.config.contact_email),
-            "fmt": self.formatter, "policy": self.policy, "calc": self.calculator,
+            "fmt": self.formatter, "policy": reads.policy(self.policy),
+            "calc": CalculatorReads(self.calculator, reads),
             "og_locale": og_locale(self.lang),
             "og_alternates": [og_locale(code) for code, _ in alternates if code != self.lang],
             **context})
+
+
+_PARSER = Environment(keep_trailing_newline=True)
+
+
+@functools.lru_cache(maxsize=4096)
+def _body_policy_paths(body: str) -> frozenset[str]:
+    """The policy values an entry's body reads (none without template syntax); its body
+    has rendered, so it parses."""
+    if "{" not in body:
+        return frozenset()
+    return frozenset(policy_paths(_PARSER.parse(body)))
 
 
 @functools.lru_cache(maxsize=64)
@@ -394,23 +435,40 @@ def _template_frame(error: BaseException, config: SiteConfig, template: str) -> 
     return found
 
 
-def _render_bilingual_pages(config: SiteConfig, translations: dict[str, Translations],
-                            urls: Urls, result: RenderResult) -> None:
+def _render_bilingual_pages(sources: Sources, urls: Urls, digests: Digests,
+                            previous: Mapping[str, Page], result: RenderResult) -> None:
     """The root language chooser and 404.html speak every language at once."""
-    envs = {code: theme_environment(config, translations[code]) for code in config.codes}
+    config = sources.config
+    keys: list[Input] = [*(("language", code) for code in config.codes),
+                         ("template", "bilingual.html"), ("template", "parts/root.html"),
+                         ("template", "parts/404.html")]
+    envs: dict[str, Environment] = {}
+
+    def env(code: str) -> Environment:
+        if code not in envs:
+            envs[code] = theme_environment(sources, sources.translations[code])
+        return envs[code]
+
     def texts(template: str) -> list[dict[str, str]]:
         return [
             {"lang": code, "name": language_name(code), "home": urls.home(code),
              "title": lang.title,
-             "html": render_template(envs[code], config, result, template, {
+             "html": render_template(env(code), config, result, template, {
                  "lang": code, "site": config, "urls": urls}) or ""}
             for code, lang in zip(config.codes, config.languages, strict=False)]
     context = {"site": config, "urls": urls, "lang": config.codes[0]}
-    for template, path in (("root.html", "index.html"), ("404.html", "404.html")):
-        html = render_template(envs[config.codes[0]], config, result, "bilingual.html",
+    for template, path, kind in (("root.html", "index.html", PageKind.CHOOSER),
+                                 ("404.html", "404.html", PageKind.NOT_FOUND)):
+        page = previous.get(path)
+        if page is not None and digests.unchanged(page.inputs):
+            result.pages.append(page)
+            continue
+        html = render_template(env(config.codes[0]), config, result, "bilingual.html",
                                {**context, "page": template, "parts": texts(f"parts/{template}")})
         if html is not None:
-            result.pages.append(Page(path, html))
+            result.rendered += 1
+            result.pages.append(Page(path, html, kind, links=read_links(html),
+                                     inputs=digests.record(keys)))
 
 
 # Scripts and styles are shipped without their comments and indentation (theme/static keeps
@@ -420,17 +478,17 @@ def _render_bilingual_pages(config: SiteConfig, translations: dict[str, Translat
 _MINIFIERS = {".js": rjsmin.jsmin, ".css": rcssmin.cssmin}
 
 
-def static_files(config: SiteConfig) -> dict[str, bytes]:
-    static = config.root / "theme" / "static"
-    return {f"assets/{p.relative_to(static).as_posix()}": _shipped(p)
-            for p in sorted(static.rglob("*")) if p.is_file()}
+def static_files(sources: Sources) -> dict[str, bytes]:
+    """The theme's static files as they are shipped (before their names are hashed)."""
+    return {path: _shipped(path, data) for path, data in sorted(sources.theme.static.items())}
 
 
-def _shipped(path: Path) -> bytes:
-    minify = _MINIFIERS.get(path.suffix)
+@functools.lru_cache(maxsize=256)
+def _shipped(path: str, data: bytes) -> bytes:
+    minify = _MINIFIERS.get(Path(path).suffix)
     if minify is None:
-        return path.read_bytes()
-    return minify(path.read_text(encoding="utf-8")).encode("utf-8")
+        return data
+    return minify(data.decode("utf-8")).encode("utf-8")
 
 
 def sitemap(config: SiteConfig, pages: list[Page]) -> tuple[str, str]:

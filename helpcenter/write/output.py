@@ -26,7 +26,7 @@ import fcntl
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -61,8 +61,11 @@ def output_problems(out: Path, root: Path) -> list[Problem]:
 
 
 def write_site(out: Path, files: dict[str, bytes],
-               finish: Callable[[Path], None] | None = None) -> None:
-    """Write `files` as the new site at `out`, or leave `out` as it was.
+               finish: Callable[[Path], None] | None = None,
+               reuse: Mapping[str, Path] | None = None) -> None:
+    """Write `files` as the new site at `out`, or leave `out` as it was. `reuse`: files
+    whose bytes the published site already holds, linked from there instead of written
+    (a hard link: the same bytes, nothing copied).
 
     Raises BuildFailed, naming the path and the reason, when the disk refuses (full,
     read-only, no permission).
@@ -72,7 +75,7 @@ def write_site(out: Path, files: dict[str, bytes],
         out.parent.mkdir(parents=True, exist_ok=True)
         with _locked(out.parent):
             remove_leftovers(out)
-            _write_and_switch(out, files, finish)
+            _write_and_switch(out, files, finish, reuse or {})
     except OSError as error:
         if f"{os.sep}.{out.name}." in str(error.filename):  # our hidden folders: say `out`
             error.filename = None
@@ -80,13 +83,17 @@ def write_site(out: Path, files: dict[str, bytes],
 
 
 def _write_and_switch(out: Path, files: dict[str, bytes],
-                      finish: Callable[[Path], None] | None) -> None:
+                      finish: Callable[[Path], None] | None, reuse: Mapping[str, Path]) -> None:
     staging = Path(tempfile.mkdtemp(prefix=_prefix(out, _STAGING), dir=out.parent))
     try:
+        made: set[Path] = set()
         for relative, data in sorted(files.items()):
             target = staging / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            if relative not in reuse or not _linked(reuse[relative], target):
+                target.write_bytes(data)
         if finish is not None:
             finish(staging)
         (staging / MARKER).write_text("Made by build.py; replaced by every build.\n")
@@ -97,6 +104,30 @@ def _write_and_switch(out: Path, files: dict[str, bytes],
         shutil.rmtree(staging, ignore_errors=True)
         raise
     _switch(out, complete)
+
+
+def _linked(source: Path, target: Path) -> bool:
+    try:
+        os.link(source, target)
+    except OSError:  # another disk, or links not allowed: write the bytes instead
+        return False
+    return True
+
+
+def link_unchanged(source: Path, target: Path) -> bool:
+    """Link every file under the folder `source` into `target`, except those `target`
+    has already; False, with `target` removed, if any cannot be linked."""
+    try:
+        for path in sorted(source.rglob("*")):
+            if path.is_file() and not path.is_symlink():
+                destination = target / path.relative_to(source)
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                if not destination.exists():  # the new site's own file wins
+                    os.link(path, destination)
+    except OSError:
+        shutil.rmtree(target, ignore_errors=True)
+        return False
+    return True
 
 
 def _switch(out: Path, complete: Path) -> None:

@@ -55,7 +55,7 @@ from typing import IO, Any
 from pagefind.service import get_executable
 
 from helpcenter.problems import BuildFailed, Problem
-from helpcenter.render.site import Page
+from helpcenter.render.pages import Page
 from helpcenter.write.readings import write_readings
 
 BUNDLE = "pagefind"

@@ -1,0 +1,277 @@
+"""What each page is made from, and whether that has changed.
+
+While a page is rendered, it records the named inputs it used (`Input` keys, below).
+Each input has a digest computed from the loaded sources; a page remembers the digests
+its inputs had when it was made (`Page.inputs`). A later render — the live preview's
+next rebuild, or a build with the persistent cache — uses a page again, without
+rendering it, when every one of its inputs has the same digest now. So an edited
+answer re-renders its own page (and its translations, for the language switcher), a
+new title re-renders the pages that list it, a fee re-renders the pages whose text
+names that fee, and a template the pages that use it.
+
+The inputs:
+
+    ("entry", lang, slug)           the whole entry file, parsed
+    ("listing", lang, slug)         what a list shows of it: title, description, order…
+    ("exists", lang, slug)          whether that entry exists (links, language switcher)
+    ("members", lang, kind, id)     which entries are in a category or about a policy,
+                                    with their order (related and sibling lists)
+    ("listings", lang)              every entry's listing (the home page)
+    ("policy", lang, "a.b.c")       one policy value, localized; "" is all of them
+    ("calculator", lang)            the calculator's data, texts and destination lists
+    ("template", name)              a theme template and every template it includes
+    ("language", lang)              site.yaml, the catalog, the asset names, script texts
+    ("updated", path)               the date of the entry's last commit
+    ("stale", lang, slug)           whether the translation is behind its source
+
+A digest is a BLAKE2 hash of the value's `repr`: values are plain data (str, int, dict,
+list, tuple, dataclasses of them), whose repr is the same in every process.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, meta, nodes
+
+from helpcenter.load.content import Entry
+from helpcenter.load.sources import Sources
+from helpcenter.render.pages import Input
+
+MISSING = "-"
+
+
+def digest_of(value: object) -> str:
+    return hashlib.blake2b(repr(value).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def listing(entry: Entry) -> tuple[object, ...]:
+    return (entry.title, entry.description, entry.category, entry.policies, entry.order)
+
+
+class Digests:
+    """The digest of every input, from one `Sources`, each worked out once when asked."""
+
+    def __init__(self, sources: Sources, localized: Mapping[str, Mapping[str, Any]],
+                 asset_names: Mapping[str, str]) -> None:
+        self.sources, self.localized, self.asset_names = sources, localized, asset_names
+        self.entries = {(e.lang, e.slug): e for e in sources.entries}
+        self.known: dict[Input, str] = {}
+        self._members: dict[tuple[str, str, str], list[tuple[object, ...]]] | None = None
+        self.calculators: dict[str, Mapping[str, Any]] = {}  # lang -> the calculator's context
+
+    def of(self, key: Input) -> str:
+        found = self.known.get(key)
+        if found is None:
+            found = self.known[key] = digest_of(self._value(key))
+        return found
+
+    def unchanged(self, inputs: Mapping[Input, str]) -> bool:
+        """Whether a page made from `inputs` would be made the same now."""
+        return bool(inputs) and all(self.of(key) == digest for key, digest in inputs.items())
+
+    def record(self, keys: Iterable[Input]) -> dict[Input, str]:
+        return {key: self.of(key) for key in keys}
+
+    def _value(self, key: Input) -> object:
+        kind, *rest = key
+        if kind == "entry":
+            return self.entries.get((rest[0], rest[1]), MISSING)
+        if kind == "listing":
+            entry = self.entries.get((rest[0], rest[1]))
+            return listing(entry) if entry else MISSING
+        if kind == "exists":
+            return (rest[0], rest[1]) in self.entries
+        if kind == "members":
+            return self._all_members().get((rest[0], rest[1], rest[2]), [])
+        if kind == "listings":
+            return sorted((e.slug, listing(e)) for e in self.sources.entries if e.lang == rest[0])
+        if kind == "policy":
+            return _follow(self.localized.get(rest[0], {}), rest[1])
+        if kind == "calculator":
+            return sorted(self.calculators.get(rest[0], {}).items())
+        if kind == "template":
+            return self._template_closure(rest[0])
+        if kind == "language":
+            return self._language(rest[0])
+        if kind == "updated":
+            return self.sources.updated.get(rest[0])
+        if kind == "stale":
+            return (rest[0], rest[1]) in self.sources.stale
+        raise KeyError(key)
+
+    def _all_members(self) -> dict[tuple[str, str, str], list[tuple[object, ...]]]:
+        if self._members is None:
+            found: dict[tuple[str, str, str], list[tuple[object, ...]]] = {}
+            for e in sorted(self.sources.entries, key=lambda e: (e.lang, e.order, e.slug)):
+                member = (e.order, e.slug, e.category, e.policies)
+                found.setdefault((e.lang, "category", e.category), []).append(member)
+                for policy_id in sorted(set(e.policies)):
+                    found.setdefault((e.lang, "policy", policy_id), []).append(member)
+            self._members = found
+        return self._members
+
+    def _language(self, lang: str) -> object:
+        sources = self.sources
+        # Where the project is does not change a page (paths in pages are relative).
+        config = dataclasses.replace(sources.config, root=Path(), output=Path())
+        return (config, sources.catalog_digests.get(lang), sorted(self.asset_names.items()),
+                sources.script_messages)
+
+    def _template_closure(self, name: str) -> object:
+        templates = self.sources.theme.templates
+        seen: dict[str, str] = {}
+        todo = [name]
+        env = Environment()
+        while todo:
+            current = todo.pop()
+            if current in seen or current not in templates:
+                continue
+            seen[current] = templates[current]
+            try:
+                found = meta.find_referenced_templates(env.parse(templates[current]))
+            except Exception:  # a broken template: its render reports it
+                continue
+            todo += [t for t in found if t is not None]
+        return sorted(seen.items())
+
+
+def _follow(data: Mapping[str, Any], path: str) -> object:
+    value: Any = data
+    for part in path.split(".") if path else ():
+        if isinstance(value, Mapping) and part in value:
+            value = value[part]
+        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        else:
+            return MISSING
+    return value
+
+
+def policy_paths(tree: nodes.Template, name: str = "policy") -> set[str]:
+    """The policy values a body's placeholders read, as dotted paths, found in its syntax
+    tree: `policy.shipping.domestic.fee` -> "shipping.domestic.fee". A placeholder that
+    reaches into policy in a way that cannot be read from the tree (`policy[x]`, or
+    `policy` on its own) gives the longest fixed path before it: everything under it."""
+    inner: set[int] = set()
+    chains: list[nodes.Node] = []
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
+        inner.add(id(node.node))
+        chains.append(node)
+    paths: set[str] = set()
+    for node in chains:
+        if id(node) in inner:
+            continue
+        parts = _chain(node, name)
+        if parts is not None:
+            paths.add(".".join(parts))
+    for found in tree.find_all(nodes.Name):
+        if found.name == name and id(found) not in inner:
+            paths.add("")
+    return paths
+
+
+def _chain(node: nodes.Node, name: str) -> list[str] | None:
+    """The fixed parts of `policy.a.b[0]`: ["a", "b", "0"]; a part that is not a constant
+    ends the path there; None when the chain does not start at `name`."""
+    parts: list[str] = []
+    current = node
+    while isinstance(current, (nodes.Getattr, nodes.Getitem)):
+        if isinstance(current, nodes.Getattr):
+            parts.insert(0, current.attr)
+        elif isinstance(current.arg, nodes.Const) and isinstance(current.arg.value, (str, int)):
+            parts.insert(0, str(current.arg.value))
+        else:
+            parts = []  # a computed key: everything under what comes before it
+        current = current.node
+    if not isinstance(current, nodes.Name) or current.name != name:
+        return None
+    return parts
+
+
+class PolicyReads:
+    """What a theme template reads of the policy data and of the calculator, recorded
+    while it renders: the template sees `RecordingDict`s in place of the policy's
+    mappings. Reading a mapping's item records nothing yet; reading a value that is not a
+    mapping records its path, and any other use of a mapping (iterating it, `get`,
+    `items`, passing it to a function that does so) records the whole mapping."""
+
+    def __init__(self) -> None:
+        self.paths: set[str] = set()
+        self.calculator = False
+
+    def policy(self, data: Mapping[str, Any]) -> RecordingDict:
+        return RecordingDict(data, "", self)
+
+    def keys(self, lang: str) -> list[Input]:
+        keys: list[Input] = [("policy", lang, path) for path in sorted(self.paths)]
+        return keys + ([("calculator", lang)] if self.calculator else [])
+
+
+class RecordingDict(dict[str, Any]):
+    def __init__(self, data: Mapping[str, Any], path: str, reads: PolicyReads) -> None:
+        super().__init__(data)
+        self._path, self._reads = path, reads
+
+    def _whole(self) -> None:
+        self._reads.paths.add(self._path)
+
+    def __getitem__(self, key: str) -> Any:
+        path = f"{self._path}.{key}" if self._path else str(key)
+        try:
+            value = super().__getitem__(key)
+        except KeyError:  # `… is defined`: the page depends on its absence
+            self._reads.paths.add(path)
+            raise
+        if isinstance(value, Mapping):
+            return RecordingDict(value, path, self._reads)
+        self._reads.paths.add(path)
+        return value
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self._whole()
+        return super().get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        self._whole()
+        return super().__contains__(key)
+
+    def __iter__(self) -> Any:
+        self._whole()
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        self._whole()
+        return super().__len__()
+
+    def keys(self) -> Any:
+        self._whole()
+        return super().keys()
+
+    def values(self) -> Any:
+        self._whole()
+        return super().values()
+
+    def items(self) -> Any:
+        self._whole()
+        return super().items()
+
+    def __repr__(self) -> str:
+        self._whole()
+        return super().__repr__()
+
+
+class CalculatorReads(dict[str, Any]):
+    """The calculator's data, data blocks and texts for a page: any use is recorded."""
+
+    def __init__(self, data: Mapping[str, Any], reads: PolicyReads) -> None:
+        super().__init__(data)
+        self._reads = reads
+
+    def __getitem__(self, key: str) -> Any:
+        self._reads.calculator = True
+        return super().__getitem__(key)
