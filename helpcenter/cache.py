@@ -76,6 +76,7 @@ class Saved:
     warnings: list[Problem]
     placeholders: list[str]
     per_language: dict[str, int] = field(default_factory=dict)
+    file_count: int = 0                 # the files the build made (before the search index)
 
 
 class BuildCache:
@@ -140,7 +141,7 @@ class BuildCache:
         saved = Saved(self.code, self.sources, folder.name, states,
                       [replace(page, html="") for page in site.pages], site.warnings,
                       placeholders, {lang: sum(1 for p in site.pages if p.lang == lang)
-                                     for lang in codes})
+                                     for lang in codes}, len(site.files))
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             (self.root / FOLDER.parent / ".gitignore").write_text("*\n")

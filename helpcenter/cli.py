@@ -90,6 +90,9 @@ def parser() -> argparse.ArgumentParser:
                       "UI texts into every locales/<lang>/LC_MESSAGES/messages.po")
     for sub in (main, build):
         sub.add_argument("--out", type=Path, help="output folder (default: 'output' in site.yaml)")
+        sub.add_argument("--no-cache", dest="use_cache", action="store_false",
+                         help="render every page and write every file, without reading or "
+                         "updating the build cache (.cache/helpcenter/)")
     for sub in (main, build, check):
         sub.add_argument("--base-url", help="the address the site is published at, e.g. "
                          "https://example.org/helpcenter/ (default: base_url in site.yaml)")
@@ -112,7 +115,7 @@ def main(argv: list[str] | None = None, root: Path | None = None) -> int:
 
 def _build(root: Path, args: argparse.Namespace, reporter: Reporter) -> int:
     report = build_site(root, args.out, args.base_url, progress=reporter.stage,
-                        production=args.production)
+                        production=args.production, use_cache=args.use_cache)
     _print_lines(reporter, report.placeholders)
     reporter.problems(report.warnings)
     title = (f"Nothing changed since the last build: {report.out} is up to date"

@@ -123,7 +123,7 @@ def build_site(root: Path, out: Path | None = None, base_url: str | None = None,
     if state is not None and state.unchanged() and state.saved is not None:
         progress("")
         saved = state.saved
-        return BuildReport(target, saved.per_language, len(saved.files),
+        return BuildReport(target, saved.per_language, saved.file_count,
                            time.perf_counter() - started, saved.warnings, saved.placeholders,
                            0, unchanged=True)
     sources = load_sources(root, base_url)

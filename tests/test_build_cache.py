@@ -1,0 +1,147 @@
+"""The persistent build cache (.cache/helpcenter/): a build after a change publishes exactly
+what a build from nothing publishes, for every kind of input — and a build after no
+change does nothing.
+
+Each case builds the real sources, changes one input, builds again with the cache, and
+compares every published file (search index and headers included) with a build of the
+same sources that neither reads nor writes the cache (--no-cache), into another folder.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, Site, copy_site
+
+
+def published(folder: Path) -> dict[str, bytes]:
+    """Every file of a published site (its marker file aside), by path."""
+    real = folder.resolve()
+    return {path.relative_to(real).as_posix(): path.read_bytes()
+            for path in sorted(real.rglob("*")) if path.is_file()
+            and path.name != ".milamore-helpcenter"}
+
+
+def fresh_build(site: Site, tmp_path: Path) -> dict[str, bytes]:
+    out = tmp_path / "fresh"
+    result = site.run("build", "--out", str(out), "--no-cache")
+    assert result.code == 0, result.stderr
+    return published(out)
+
+
+Edit = Callable[[Site], None]
+
+EDITS: dict[str, Edit] = {
+    "entry": lambda site: site.replace("content/en/receipts.md", "title: ", "title: About "),
+    "policy value": lambda site: site.replace("content/policies.yaml", "fee: 1000 ",
+                                              "fee: 1100 "),
+    "template": lambda site: site.replace("theme/templates/entry.html", "</article>",
+                                          "</article><!-- edited -->"),
+    "catalog": lambda site: site.replace("locales/ja/LC_MESSAGES/messages.po",
+                                         'msgstr "関連するご質問"', 'msgstr "関連する質問"'),
+    "asset": lambda site: site.replace("theme/static/style.css", "--ink: #2b2623;",
+                                       "--ink: #2b2624;"),
+    "config": lambda site: site.replace("site.yaml", "support@milamore.example",
+                                        "help@milamore.example"),
+    "synonyms": lambda site: site.write("content/synonyms.yaml",
+                                        site.read("content/synonyms.yaml") + "\n"),
+}
+
+
+@pytest.mark.parametrize("kind", EDITS)
+def test_a_cached_build_after_a_change_publishes_what_a_build_from_nothing_does(
+        kind: str, site: Site, tmp_path: Path) -> None:
+    assert site.build().code == 0
+    EDITS[kind](site)
+    result = site.build()
+    assert result.code == 0, result.stderr
+    assert "Nothing changed" not in result.stdout
+    assert published(site.out) == fresh_build(site, tmp_path)
+
+
+def test_nothing_changed_writes_nothing_and_says_so(site: Site) -> None:
+    assert site.build().code == 0
+    before = os.readlink(site.out)
+    files = published(site.out)
+    result = site.build()
+    assert result.code == 0
+    assert "Nothing changed since the last build" in result.stdout
+    assert os.readlink(site.out) == before          # the same published folder, untouched
+    assert published(site.out) == files
+
+
+def test_a_file_changed_by_hand_in_the_published_site_is_written_again(
+        site: Site, tmp_path: Path) -> None:
+    assert site.build().code == 0
+    page = site.out / "en" / "receipts" / "index.html"
+    page.write_text("changed by hand", encoding="utf-8")
+    assert site.build().code == 0
+    assert published(site.out) == fresh_build(site, tmp_path)
+
+
+def test_a_deleted_published_site_is_built_again(site: Site, tmp_path: Path) -> None:
+    assert site.build().code == 0
+    shutil.rmtree(site.out.resolve())
+    site.out.unlink()
+    assert site.build().code == 0
+    assert published(site.out) == fresh_build(site, tmp_path)
+
+
+def test_a_damaged_cache_is_ignored(site: Site, tmp_path: Path) -> None:
+    assert site.build().code == 0
+    for path in (site.root / ".cache" / "helpcenter").glob("*.pickle"):
+        path.write_bytes(path.read_bytes()[:100])
+    EDITS["entry"](site)
+    result = site.build()
+    assert result.code == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert published(site.out) == fresh_build(site, tmp_path)
+
+
+def test_a_cache_made_by_other_code_is_not_used(site: Site) -> None:
+    assert site.build().code == 0
+    [path] = (site.root / ".cache" / "helpcenter").glob("*.pickle")
+    saved = pickle.loads(path.read_bytes())
+    saved.code = "another version of the generator"
+    path.write_bytes(pickle.dumps(saved))
+    result = site.build("-v")
+    assert "Nothing changed" not in result.stdout
+    assert result.code == 0
+
+
+def test_a_change_to_the_generators_code_renders_everything_again(tmp_path: Path) -> None:
+    """A copy of the generator whose code changes between two builds (the structured
+    data of every answer): the cached build is what a build from nothing gives."""
+    project = copy_site(tmp_path / "project")
+    shutil.copytree(ROOT / "helpcenter", project.root / "helpcenter",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy2(ROOT / "build.py", project.root / "build.py")
+
+    def build(*args: str) -> None:
+        done = subprocess.run([sys.executable, str(project.root / "build.py"), *args],
+                              capture_output=True, text=True, timeout=120, check=False)
+        assert done.returncode == 0, done.stderr
+
+    build("build")
+    module = project.root / "helpcenter" / "render" / "site.py"
+    text = module.read_text(encoding="utf-8")
+    assert '"@type": "FAQPage"' in text
+    module.write_text(text.replace('"@type": "FAQPage"', '"@type": "QAPage"'), encoding="utf-8")
+    before = published(project.out)
+    build("build")
+    build("build", "--out", str(tmp_path / "fresh"), "--no-cache")
+    assert published(project.out) == published(tmp_path / "fresh")
+    assert published(project.out) != before
+
+
+def test_the_cache_is_never_committed(site: Site) -> None:
+    assert site.build().code == 0
+    ignore = site.root / ".cache" / ".gitignore"
+    assert ignore.read_text(encoding="utf-8").strip() == "*"
