@@ -93,8 +93,9 @@ def load_entries(config: SiteConfig) -> tuple[list[Entry], list[Problem]]:
                                     f"but it should be the folder of the '{lang}' entries",
                                     f"move the file away and make a folder content/{lang}"))
             continue
+        shown = display_path(folder, config.root)
         for path in entry_files(folder):
-            entry, found = read_entry(path, lang, config)
+            entry, found = read_entry(path, lang, config, shown)
             problems += found
             if entry:
                 entries.append(entry)
@@ -109,8 +110,11 @@ def entry_files(folder: Path) -> list[Path]:
                   if path.name.endswith(".md") and not ignored(path.name))
 
 
-def read_entry(path: Path, lang: str, config: SiteConfig) -> tuple[Entry | None, list[Problem]]:
-    shown = f"{display_path(path.parent, config.root)}/{path.name}"  # a link: its own name
+def read_entry(path: Path, lang: str, config: SiteConfig,
+               folder: str | None = None) -> tuple[Entry | None, list[Problem]]:
+    """`folder`: the entry's folder as editors know it (content/ja), when known."""
+    folder = folder if folder is not None else display_path(path.parent, config.root)
+    shown = f"{folder}/{path.name}"  # a link: its own name
     text, problem = _read_text(path, shown)
     if problem:
         return None, [problem]
