@@ -133,7 +133,7 @@ def create(config: SiteConfig, policies: PolicyData, entries: list[Entry],
     """Write the new entry's file in every language; call after `request_problems`."""
     order = request.order if request.order is not None else _next_order(entries,
                                                                        request.category)
-    source_lang = config.codes[0]
+    source_lang = config.source_language
     source = _entry_text(config, policies, entries, translations, request, order, source_lang)
     version = text_hash(source_lang, _placeholder(PLACEHOLDER_TITLE, source_lang),
                         _placeholder(PLACEHOLDER_DESCRIPTION, source_lang),
@@ -179,10 +179,10 @@ def _entry_text(config: SiteConfig, policies: PolicyData, entries: list[Entry],
               ("policy", policy, notes["policy"]),
               ("order", str(order), notes["order"]),
               ("description", _placeholder(PLACEHOLDER_DESCRIPTION, lang), "")]
-    front = [_FRONT_GUIDE[guide_lang].format(source=config.codes[0], slug=request.slug)]
+    front = [_FRONT_GUIDE[guide_lang].format(source=config.source_language, slug=request.slug)]
     front += [f"{key}: {value}" + (f"    # {note}" if note else "")
               for key, value, note in fields]
-    if lang != config.codes[0]:
+    if lang != config.source_language:
         front += ["# The version of the Japanese file this translates; the command below",
                   f"# updates it: python build.py translations --mark-fresh {request.slug}",
                   f"translated_from: {version}"]

@@ -82,6 +82,21 @@ class SiteConfig:
         return tuple(language.code for language in self.languages)
 
     @property
+    def source_language(self) -> str:
+        """The language entries are written in first and translated from: the first
+        language listed in site.yaml (Japanese, the shop's own). Every other language's
+        entry is a translation of the source language's entry of the same name: it
+        records the version it translates (`translated_from:`), `python build.py
+        translations` compares it with that entry, and `new` writes the source
+        language's file first. Ask this property, never `codes[0]`."""
+        return self.languages[0].code
+
+    @property
+    def translation_languages(self) -> tuple[str, ...]:
+        """Every language but the source language, in the order of site.yaml."""
+        return tuple(code for code in self.codes if code != self.source_language)
+
+    @property
     def base_path(self) -> str:
         """The URL path the site lives under: '/' or '/helpcenter/'."""
         return urlsplit(self.base_url).path or "/"
