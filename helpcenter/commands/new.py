@@ -123,6 +123,27 @@ def _next_order(entries: list[Entry], category: str) -> int:
     return (max(orders) // 10 + 1) * 10 if orders else 10
 
 
+@dataclass(frozen=True)
+class _Guide:
+    """The guide's texts in one language: each a message of that language's catalog,
+    English where the catalog has no translation, filled in with the entry's names (a
+    language is named in the language of the text: 'japonais' in French, 'Japanese' in
+    an English text)."""
+
+    translations: Translations
+    lang: str
+    source: str
+    slug: str
+    choices: str
+
+    def __call__(self, message: str) -> str:
+        text = self.translations.gettext(message)
+        said_in = self.lang if text != message else "en"
+        return text % {"slug": self.slug, "source": self.source, "choices": self.choices,
+                       "language": Locale.parse(self.lang).get_display_name(said_in),
+                       "source_name": Locale.parse(self.source).get_display_name(said_in)}
+
+
 def _entry_text(config: SiteConfig, policies: PolicyData, entries: list[Entry],
                 translations: Mapping[str, Translations], request: NewEntry, order: int,
                 lang: str, version: str = "") -> str:
@@ -133,13 +154,11 @@ def _entry_text(config: SiteConfig, policies: PolicyData, entries: list[Entry],
     editors of a language added to site.yaml get their guide by translating the catalog,
     with no code. The source language's file guides its writer; the others, translators.
     """
-    source = config.source_language
-    names = {"slug": request.slug, "source": source,
-             "language": Locale.parse(lang).get_display_name(lang),
-             "source_name": Locale.parse(source).get_display_name(lang)}
+    writer = lang == config.source_language
+    _ = _Guide(translations[lang], lang, config.source_language, request.slug,
+               ", ".join(c.id for c in config.categories))
     title, description, answer = placeholder_texts(translations[lang])
-    guide, notes = (_writer_guide(translations[lang], config) if lang == source else
-                    _translator_guide(translations[lang], names))
+    guide, notes = _writer_guide(_) if writer else _translator_guide(_)
     policy = request.policies[0] if len(request.policies) == 1 else \
         "[" + ", ".join(request.policies) + "]"
     fields = [("title", title, notes["title"]),
@@ -149,60 +168,51 @@ def _entry_text(config: SiteConfig, policies: PolicyData, entries: list[Entry],
               ("description", description, "")]
     front = _lines("# ", guide) + [f"{key}: {value}" + (f"    # {note}" if note else "")
                                    for key, value, note in fields]
-    if lang != source:
-        _ = translations[lang].gettext
+    if not writer:
         front += _lines("# ", [_("The version of the %(source_name)s file this translates; "
                                  "the command below\nupdates it: python build.py translations "
-                                 "--mark-fresh %(slug)s") % names])
+                                 "--mark-fresh %(slug)s")])
         front.append(f"translated_from: {version}")
     shown = examples(config, policies, entries, translations, lang, request.policies)
-    body = _body_guide(translations[lang], names, lang == source,
-                       [f"{where}  ->  {reads}" for where, reads in shown[:8]])
+    body = _body_guide(_, writer, [f"{where}  ->  {reads}" for where, reads in shown[:8]])
     return ("---\n" + "\n".join(front) + "\n---\n{#\n" + "\n".join(body) + "\n#}\n"
             + answer + "\n")
 
 
-def _writer_guide(translations: Translations,
-                  config: SiteConfig) -> tuple[list[str], dict[str, str]]:
+def _writer_guide(_: _Guide) -> tuple[list[str], dict[str, str]]:
     """The source-language file's guide above the front matter, and its fields' notes."""
-    _ = translations.gettext
     return ([_("A new question. Replace the title and the description, and write the answer "
                "below the '---'."),
              _("Lines starting with '#' are notes (never published); you may delete them.")],
             {"title": _("the question, as a customer would ask it"),
-             "category": _("a category of site.yaml: %(choices)s") % {
-                 "choices": ", ".join(c.id for c in config.categories)},
+             "category": _("a category of site.yaml: %(choices)s"),
              "policy": _("the policy this answer explains (content/policies.yaml); several "
                          "as [a, b]"),
              "order": _("position within its category (lower numbers first)")})
 
 
-def _translator_guide(translations: Translations,
-                      names: Mapping[str, str]) -> tuple[list[str], dict[str, str]]:
+def _translator_guide(_: _Guide) -> tuple[list[str], dict[str, str]]:
     """A translation's guide above the front matter, and its fields' notes."""
-    _ = translations.gettext
-    keep = _("keep as in the %(source_name)s file") % names
+    keep = _("keep as in the %(source_name)s file")
     return ([_("The %(language)s translation of content/%(source)s/%(slug)s.md. Translate "
                "the title, the\ndescription and the answer; keep category, policy and order "
-               "as in that file.") % names,
+               "as in that file."),
              _("Lines starting with '#' are notes (never published); you may delete them.")],
             {"title": _("the question, as a customer would ask it"),
              "category": keep, "policy": keep, "order": keep})
 
 
-def _body_guide(translations: Translations, names: Mapping[str, str], writer: bool,
-                shown: list[str]) -> list[str]:
+def _body_guide(_: _Guide, writer: bool, shown: list[str]) -> list[str]:
     """The note above the answer: how to write it, and the policy's placeholders."""
-    _ = translations.gettext
     values = (_("Never type a fee, a number of days or a card name: insert the value from "
                 "content/policies.yaml:") if writer else
               _("Never type a fee, a number of days or a card name: use the placeholder, as "
-                "in the\n%(source_name)s file:") % names)
+                "in the\n%(source_name)s file:"))
     after = [_("The contact address is {{ contact }}. This note is never published; you may "
                "delete it.")]
     if not writer:
         after.append(_("When the translation is done, run: python build.py translations "
-                       "--mark-fresh %(slug)s") % names)
+                       "--mark-fresh %(slug)s"))
     return (_lines("  ", [_('Write the answer in Markdown: a blank line between paragraphs, '
                             '"## Heading", "- item".'),
                           _("Link to another question by its file name: "
