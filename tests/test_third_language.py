@@ -60,8 +60,13 @@ def english_first(site: Site) -> None:
     text = text.replace(japanese.group(0), "", 1)
     site.write("site.yaml", text.replace("  - code: fr\n", japanese.group(0) + "  - code: fr\n",
                                          1))
+    strip_translated_from(site, "en")
+
+
+def strip_translated_from(site: Site, lang: str) -> None:
+    """The entries of a language that becomes the source are no translations any more."""
     for slug in SLUGS:
-        path = f"content/en/{slug}.md"
+        path = f"content/{lang}/{slug}.md"
         site.write(path, re.sub(r"^translated_from: .*\n", "", site.read(path), flags=re.M))
 
 
@@ -248,3 +253,39 @@ def test_english_as_the_source_language_works_end_to_end(site: Site) -> None:
     assert '<p class="stale-notice" role="note">' in stale
     assert 'href="/en/shipping-cost/" hreflang="en"' in stale.split("stale-notice", 1)[1]
     assert "stale-notice" not in site.page("en/shipping-cost/index.html")
+
+
+def test_source_language_can_be_named_in_site_yaml(site: Site) -> None:
+    """`source_language: en` makes English the source while the languages keep the order
+    readers see them in (Japanese first)."""
+    site.replace("site.yaml", "shop_name: Milamore\n", "shop_name: Milamore\nsource_language: en\n")
+    strip_translated_from(site, "en")
+
+    lines = site.run("translations").stdout.splitlines()
+    assert lines[0] == ("stale    content/ja/payment-methods.md: does not record which "
+                        "version of content/en/payment-methods.md it translates (compare "
+                        "them, then mark it fresh)")
+    assert lines[-2] == "6 translations: 0 fresh, 6 stale."
+    assert site.run("translations", "--mark-fresh", *SLUGS).code == 0
+    check = site.run("check", "--strict")
+    assert check.code == 0, check.stderr
+    assert re.search(r"^ +\d+  ja\n +\d+  en\n +\d+  fr$", check.stdout, re.M)  # as listed
+
+    new = site.run("new", "gift-cards", "--category", "payment", "--policy", "receipts")
+    assert new.stdout.splitlines()[:3] == [f"created content/{lang}/gift-cards.md"
+                                          for lang in LANGUAGES]
+    assert "Next: write the question and the answer in content/en/gift-cards.md" in new.stdout
+    assert "translated_from" not in site.read("content/en/gift-cards.md")
+    assert site.read("content/ja/gift-cards.md").startswith(
+        "---\n# content/en/gift-cards.md の日本語訳です。")
+
+
+def test_a_source_language_the_site_does_not_have_is_refused(site: Site) -> None:
+    site.replace("site.yaml", "shop_name: Milamore\n", "shop_name: Milamore\nsource_language: de\n")
+    line = site.read("site.yaml").splitlines().index("source_language: de") + 1
+    result = site.run("check")
+    assert result.code == 1
+    assert result.problems == [
+        f"site.yaml:{line}: source_language 'de' is not one of the languages of this site "
+        "(write one of the codes under 'languages:' (ja, en, fr), or delete the line to make "
+        "the first language listed the source)"]
