@@ -45,7 +45,7 @@ def parser() -> argparse.ArgumentParser:
                       default=argparse.SUPPRESS, help="also print the time of every stage")
     main = argparse.ArgumentParser(
         prog="build.py", parents=[common],
-        description="Build the Milamore help center (Japanese and English). Without a "
+        description="Build the Milamore help center in every language of site.yaml. Without a "
                     "command, builds the site into public/.")
     main.add_argument("--root", type=Path, help=argparse.SUPPRESS)
     commands = main.add_subparsers(dest="command", metavar="COMMAND")
@@ -78,12 +78,13 @@ def parser() -> argparse.ArgumentParser:
     new.add_argument("--order", type=int, help="position in its category (default: last)")
     translations = command("translations", "show which translations are fresh, stale, "
                            "missing or orphaned", "Show, for every entry, whether its "
-                           "translation is fresh (made from the current Japanese text), "
-                           "stale (the Japanese text changed since), missing or orphaned "
-                           "(no Japanese source). For stale ones, show what changed.")
+                           "translation is fresh (made from the current text in the source "
+                           "language, the first language of site.yaml), stale (that text "
+                           "changed since), missing or orphaned (no source-language entry). "
+                           "For stale ones, show what changed.")
     translations.add_argument("--mark-fresh", nargs="+", metavar="SLUG", default=[],
                               help="record that the translations of SLUG are up to date "
-                              "with the Japanese text (after updating them)")
+                              "with the source-language text (after updating them)")
     i18n = command("i18n", "extract or update the translation catalogs in locales/")
     i18n.add_argument("action", choices=["extract", "update"],
                       help="extract: write locales/messages.pot; update: merge the theme's "
@@ -175,12 +176,13 @@ def _new(root: Path, args: argparse.Namespace, reporter: Reporter) -> int:
     written = create(config, policies, entries, translations, request)
     for path in written:
         reporter.info(f"created {path.relative_to(root)}")
-    source, *others = [path.relative_to(root) for path in written]
+    source, *others = [path.relative_to(root) for path in sorted(
+        written, key=lambda path: path.parent.name != config.source_language)]
     reporter.info(f"\nNext: write the question and the answer in {source}"
                   + (f", then translate it in {', '.join(map(str, others))} and run:\n"
                      f"  python build.py translations --mark-fresh {args.slug}" if others else "")
                   + "\nWith `python build.py serve` running, the page is at "
-                  f"/{config.codes[0]}/{args.slug}/.")
+                  f"/{config.source_language}/{args.slug}/.")
     return 0
 
 
@@ -191,7 +193,7 @@ def _translations(root: Path, args: argparse.Namespace, reporter: Reporter) -> i
     if args.mark_fresh:
         return _mark_fresh(config, entries, args.mark_fresh, reporter)
     found = statuses(config, entries)
-    source_name = Locale.parse(config.codes[0]).get_display_name("en")
+    source_name = Locale.parse(config.source_language).get_display_name("en")
     for status in found:
         if status.state != FRESH or reporter.level >= NORMAL:  # --quiet: only what needs work
             print(_status_line(config, status, source_name))
@@ -220,7 +222,7 @@ def _status_line(config: SiteConfig, status: Status, source_name: str) -> str:
     path = config.root / status.source
     text = path.read_text(encoding="utf-8-sig") if path.is_file() else ""
     diff = changes_since(config.root, status.source, status.recorded, text,
-                         lambda old: file_text_hash(old, config.codes[0]))
+                         lambda old: file_text_hash(old, config.source_language))
     if diff is None:
         return (f"{head}: the {source_name} text changed since translation (no earlier "
                 "version in git to compare with)")
@@ -235,13 +237,13 @@ def _mark_fresh(config: SiteConfig, entries: list[Entry], slugs: list[str],
         try:
             written = mark_fresh(config, entries, slug)
         except LookupError:
-            problems.append(Problem(f"content/{config.codes[0]}/{slug}.md", 0,
+            problems.append(Problem(f"content/{config.source_language}/{slug}.md", 0,
                                     "there is no such entry, or it has problems",
                                     "check the name (python build.py translations lists them) "
                                     "and fix the problems printed above"))
             continue
         if not written:
-            problems.append(Problem(f"content/{config.codes[0]}/{slug}.md", 0,
+            problems.append(Problem(f"content/{config.source_language}/{slug}.md", 0,
                                     "this entry has no translation that loads",
                                     "write the translation (or fix its problems) first"))
         for path, version in written:

@@ -24,4 +24,4 @@ def editor_warnings(config: SiteConfig, policies: PolicyData, entries: list[Entr
                     translations: Mapping[str, Translations]) -> list[Problem]:
     return sorted(stale_warnings(config, entries)
                   + hardcoded_values(config, policies, entries, translations)
-                  + unfinished_entries(entries))
+                  + unfinished_entries(entries, translations))

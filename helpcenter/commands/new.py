@@ -3,7 +3,9 @@
 Writes content/<lang>/SLUG.md for each language with complete front matter and a short
 guide. The guide is in YAML comments (front matter) and a Jinja comment `{# … #}`
 (body), so none of it is ever published. The translations record the source version
-they start from, so they become stale as soon as the Japanese text is written.
+they start from, so they become stale as soon as the source-language text is written.
+The guide's texts are gettext messages of the catalogs, so a language added to
+site.yaml with its catalog gets its guide in its own language without any code.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from babel import Locale
 from babel.support import Translations
 
 from helpcenter.check.literals import examples
@@ -23,55 +26,14 @@ from helpcenter.load.translation_status import text_hash
 from helpcenter.problems import BuildFailed, Problem, did_you_mean, display_path
 from helpcenter.write.output import disk_problem
 
-# What a new entry says until an editor writes it; `check` warns while it is still there.
-PLACEHOLDER_TITLE = {"ja": "ここに質問を書いてください", "en": "Write the question here"}
-PLACEHOLDER_DESCRIPTION = {
-    "ja": "ここに回答を一文でまとめてください（検索結果やリンクのプレビューに表示されます）。",
-    "en": "Sum up the answer in one sentence (shown in search results and link previews).",
-}
-PLACEHOLDER_ANSWER = {"ja": "ここに回答を書いてください。", "en": "Write the answer here."}
 
-_FRONT_GUIDE = {
-    "ja": """\
-# 新しい質問です。title と description を書き換え、「---」の下に回答を書いてください。
-# 「#」で始まる行は説明です（公開されません）。消してもかまいません。""",
-    "en": """\
-# The English translation of content/{source}/{slug}.md. Translate the title, the
-# description and the answer; keep category, policy and order as in that file.
-# Lines starting with '#' are notes (never published); you may delete them.""",
-}
-_FIELD_NOTES = {
-    "ja": {"title": "お客様が尋ねる言葉のままの質問",
-           "category": "カテゴリー（site.yaml）: {choices}",
-           "policy": "この回答が説明するポリシー（content/policies.yaml）。複数なら [a, b]",
-           "order": "カテゴリー内の表示順（小さい数ほど上）"},
-    "en": {"title": "the question, as a customer would ask it",
-           "category": "keep as in the Japanese file",
-           "policy": "keep as in the Japanese file",
-           "order": "keep as in the Japanese file"},
-}
-_BODY_GUIDE = {
-    "ja": """\
-{{#
-  回答は Markdown で書きます。段落の間は空行、見出しは「## 見出し」、箇条書きは「- 項目」。
-  ほかの質問へのリンクはファイル名で書きます: [返品・交換について](returns-and-exchanges.md)
-  金額・日数・カード名は数字や名前で書かず、content/policies.yaml の値を差し込みます:
-{examples}
-  お問い合わせ先は {{{{ contact }}}} と書きます。この説明は公開されません。消してもかまいません。
-#}}
-""",
-    "en": """\
-{{#
-  Write the answer in Markdown: a blank line between paragraphs, "## Heading", "- item".
-  Link to another question by its file name: [Returns](returns-and-exchanges.md)
-  Never type a fee, a number of days or a card name: use the placeholder, as in the
-  Japanese file:
-{examples}
-  The contact address is {{{{ contact }}}}. This note is never published; you may delete it.
-  When the translation is done, run: python build.py translations --mark-fresh {slug}
-#}}
-""",
-}
+def placeholder_texts(translations: Translations) -> tuple[str, str, str]:
+    """The title, description and answer a new entry has until an editor writes them, in
+    the language of `translations`; `check` warns while one is still there."""
+    _ = translations.gettext
+    return (_("Write the question here"),
+            _("Sum up the answer in one sentence (shown in search results and link previews)."),
+            _("Write the answer here."))
 
 
 @dataclass(frozen=True)
@@ -133,11 +95,10 @@ def create(config: SiteConfig, policies: PolicyData, entries: list[Entry],
     """Write the new entry's file in every language; call after `request_problems`."""
     order = request.order if request.order is not None else _next_order(entries,
                                                                        request.category)
-    source_lang = config.codes[0]
+    source_lang = config.source_language
     source = _entry_text(config, policies, entries, translations, request, order, source_lang)
-    version = text_hash(source_lang, _placeholder(PLACEHOLDER_TITLE, source_lang),
-                        _placeholder(PLACEHOLDER_DESCRIPTION, source_lang),
-                        source.split("\n---\n", 1)[1])
+    title, description, _answer = placeholder_texts(translations[source_lang])
+    version = text_hash(source_lang, title, description, source.split("\n---\n", 1)[1])
     texts = {path: source if lang == source_lang else _entry_text(
         config, policies, entries, translations, request, order, lang, version)
         for lang, path in zip(config.codes, _paths(config, request.slug), strict=True)}
@@ -162,42 +123,116 @@ def _next_order(entries: list[Entry], category: str) -> int:
     return (max(orders) // 10 + 1) * 10 if orders else 10
 
 
-def _placeholder(texts: Mapping[str, str], lang: str) -> str:
-    return texts.get(lang, texts["en"])
+@dataclass(frozen=True)
+class _Guide:
+    """The guide's texts in one language: each a message of that language's catalog,
+    English where the catalog has no translation, filled in with the entry's names (a
+    language is named in the language of the text: 'japonais' in French, 'Japanese' in
+    an English text)."""
+
+    translations: Translations
+    lang: str
+    source: str
+    slug: str
+    choices: str
+
+    def __call__(self, message: str) -> str:
+        text = self.translations.gettext(message)
+        said_in = self.lang if text != message else "en"
+        return text % {"slug": self.slug, "source": self.source, "choices": self.choices,
+                       "language": Locale.parse(self.lang).get_display_name(said_in),
+                       "source_name": Locale.parse(self.source).get_display_name(said_in)}
 
 
 def _entry_text(config: SiteConfig, policies: PolicyData, entries: list[Entry],
                 translations: Mapping[str, Translations], request: NewEntry, order: int,
                 lang: str, version: str = "") -> str:
-    guide_lang = "ja" if lang == "ja" else "en"
-    notes = _FIELD_NOTES[guide_lang]
+    """One language's file: front matter and answer, with the guide for its editors.
+
+    Every text of the guide is a message of that language's catalog
+    (locales/<lang>/LC_MESSAGES/messages.po), English where the catalog has none: the
+    editors of a language added to site.yaml get their guide by translating the catalog,
+    with no code. The source language's file guides its writer; the others, translators.
+    """
+    writer = lang == config.source_language
+    _ = _Guide(translations[lang], lang, config.source_language, request.slug,
+               ", ".join(c.id for c in config.categories))
+    title, description, answer = placeholder_texts(translations[lang])
+    guide, notes = _writer_guide(_) if writer else _translator_guide(_)
     policy = request.policies[0] if len(request.policies) == 1 else \
         "[" + ", ".join(request.policies) + "]"
-    choices = ", ".join(c.id for c in config.categories)
-    fields = [("title", _placeholder(PLACEHOLDER_TITLE, lang), notes["title"]),
-              ("category", request.category, notes["category"].format(choices=choices)),
+    fields = [("title", title, notes["title"]),
+              ("category", request.category, notes["category"]),
               ("policy", policy, notes["policy"]),
               ("order", str(order), notes["order"]),
-              ("description", _placeholder(PLACEHOLDER_DESCRIPTION, lang), "")]
-    front = [_FRONT_GUIDE[guide_lang].format(source=config.codes[0], slug=request.slug)]
-    front += [f"{key}: {value}" + (f"    # {note}" if note else "")
-              for key, value, note in fields]
-    if lang != config.codes[0]:
-        front += ["# The version of the Japanese file this translates; the command below",
-                  f"# updates it: python build.py translations --mark-fresh {request.slug}",
-                  f"translated_from: {version}"]
+              ("description", description, "")]
+    front = _lines("# ", guide) + [f"{key}: {value}" + (f"    # {note}" if note else "")
+                                   for key, value, note in fields]
+    if not writer:
+        front += _lines("# ", [_("The version of the %(source_name)s file this translates; "
+                                 "the command below\nupdates it: python build.py translations "
+                                 "--mark-fresh %(slug)s")])
+        front.append(f"translated_from: {version}")
     shown = examples(config, policies, entries, translations, lang, request.policies)
-    listed = "\n".join(f"    {where}  ->  {reads}" for where, reads in shown[:8]) or \
-        "    (this policy has no numbers or names to insert)"
-    body = _BODY_GUIDE[guide_lang].format(examples=listed, slug=request.slug)
-    return "---\n" + "\n".join(front) + "\n---\n" + body + \
-        _placeholder(PLACEHOLDER_ANSWER, lang) + "\n"
+    body = _body_guide(_, writer, [f"{where}  ->  {reads}" for where, reads in shown[:8]])
+    return ("---\n" + "\n".join(front) + "\n---\n{#\n" + "\n".join(body) + "\n#}\n"
+            + answer + "\n")
 
 
-def unfinished_entries(entries: list[Entry]) -> list[Problem]:
-    """Entries that still say what `new` wrote: they must not be published like that."""
-    titles = set(PLACEHOLDER_TITLE.values())
-    answers = tuple(PLACEHOLDER_ANSWER.values())
+def _writer_guide(_: _Guide) -> tuple[list[str], dict[str, str]]:
+    """The source-language file's guide above the front matter, and its fields' notes."""
+    return ([_("A new question. Replace the title and the description, and write the answer "
+               "below the '---'."),
+             _("Lines starting with '#' are notes (never published); you may delete them.")],
+            {"title": _("the question, as a customer would ask it"),
+             "category": _("a category of site.yaml: %(choices)s"),
+             "policy": _("the policy this answer explains (content/policies.yaml); several "
+                         "as [a, b]"),
+             "order": _("position within its category (lower numbers first)")})
+
+
+def _translator_guide(_: _Guide) -> tuple[list[str], dict[str, str]]:
+    """A translation's guide above the front matter, and its fields' notes."""
+    keep = _("keep as in the %(source_name)s file")
+    return ([_("The %(language)s translation of content/%(source)s/%(slug)s.md. Translate "
+               "the title, the\ndescription and the answer; keep category, policy and order "
+               "as in that file."),
+             _("Lines starting with '#' are notes (never published); you may delete them.")],
+            {"title": _("the question, as a customer would ask it"),
+             "category": keep, "policy": keep, "order": keep})
+
+
+def _body_guide(_: _Guide, writer: bool, shown: list[str]) -> list[str]:
+    """The note above the answer: how to write it, and the policy's placeholders."""
+    values = (_("Never type a fee, a number of days or a card name: insert the value from "
+                "content/policies.yaml:") if writer else
+              _("Never type a fee, a number of days or a card name: use the placeholder, as "
+                "in the\n%(source_name)s file:"))
+    after = [_("The contact address is {{ contact }}. This note is never published; you may "
+               "delete it.")]
+    if not writer:
+        after.append(_("When the translation is done, run: python build.py translations "
+                       "--mark-fresh %(slug)s"))
+    return (_lines("  ", [_('Write the answer in Markdown: a blank line between paragraphs, '
+                            '"## Heading", "- item".'),
+                          _("Link to another question by its file name: "
+                            "[Returns](returns-and-exchanges.md)"), values])
+            + _lines("    ", shown or [_("(this policy has no numbers or names to insert)")])
+            + _lines("  ", after))
+
+
+def _lines(prefix: str, texts: list[str]) -> list[str]:
+    """Each line of each text, behind the prefix that makes it a comment or indents it."""
+    return [prefix + line for text in texts for line in text.split("\n")]
+
+
+def unfinished_entries(entries: list[Entry],
+                       translations: Mapping[str, Translations]) -> list[Problem]:
+    """Entries that still say what `new` wrote, in any language: they must not be
+    published like that."""
+    written = [placeholder_texts(t) for t in (Translations(), *translations.values())]
+    titles = {title for title, _description, _answer in written}
+    answers = tuple({answer for _title, _description, answer in written})
     return [Problem(entry.path, entry.line_of("title") if entry.title in titles
                     else entry.body_line, "this entry still has the text that "
                     "'python build.py new' wrote", "write the question in 'title:' and the "

@@ -108,12 +108,14 @@ def _line_problem(line: str) -> str | None:
 
 def usable_translations(config: SiteConfig) -> dict[str, Translations]:
     """Every language's translations for commands that go on despite a broken catalog
-    (`new`): a catalog that cannot be read, or whose translations do not fit their
-    originals, gives the English word forms instead of a crash."""
+    (`new`): a catalog that cannot be read gives the English texts, and a translation
+    that does not fit its original gives that one English text, instead of a crash."""
     found, _problems = load_catalogs(config)
-    usable = {lang: catalog for lang, catalog in found.items()
-              if not any(_translation_problems(m, "", 0) for m in catalog if m.id)}
-    return {lang: compile_translations(usable[lang]) if lang in usable else Translations()
+    for catalog in found.values():
+        for message in list(catalog):
+            if message.id and _translation_problems(message, "", 0):
+                catalog.delete(message.id, message.context)
+    return {lang: compile_translations(found[lang]) if lang in found else Translations()
             for lang in config.codes}
 
 

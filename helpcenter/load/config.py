@@ -37,7 +37,8 @@ _SITE = Record({
     "output": Text(),
     "categories": ListOf(Record({"id": ID, "name": Localized()}), unique_key="id"),
     "popular_questions": ListOf(_SLUG, unique_key=None),
-}, optional=frozenset({"popular_questions"}))
+    "source_language": Text(hint="write the code of one of the languages, such as ja"),
+}, optional=frozenset({"popular_questions", "source_language"}))
 
 
 COMMAND_LINE = "command line"
@@ -76,10 +77,27 @@ class SiteConfig:
     placeholders: tuple[Placeholder, ...] = ()
     base_url_from: tuple[str, int] = ("site.yaml", 0)  # file and line, or the command line
     popular_questions: tuple[PopularQuestion, ...] = ()
+    source_language_setting: str | None = None  # `source_language:` of site.yaml, if given
 
     @property
     def codes(self) -> tuple[str, ...]:
         return tuple(language.code for language in self.languages)
+
+    @property
+    def source_language(self) -> str:
+        """The language entries are written in first and translated from:
+        `source_language:` in site.yaml if given, else the first language listed there
+        (Japanese, the shop's own). Every other language's entry is a translation of the
+        source language's entry of the same name: it records the version it translates
+        (`translated_from:`), `python build.py translations` compares it with that
+        entry, and `new` guides its writer there and its translators elsewhere. Ask this
+        property, never `codes[0]`: the languages' order is only the order readers see."""
+        return self.source_language_setting or self.languages[0].code
+
+    @property
+    def translation_languages(self) -> tuple[str, ...]:
+        """Every language but the source language, in the order of site.yaml."""
+        return tuple(code for code in self.codes if code != self.source_language)
 
     @property
     def base_path(self) -> str:
@@ -131,6 +149,7 @@ def load_config(root: Path, base_url: str | None = None) -> tuple[SiteConfig | N
     _SITE.check(data, (), ctx)
     if not ctx.problems:
         _check_locales(data, ctx)
+        _check_source_language(data, ctx)
     problems += ctx.problems
     if base_url is not None:
         problems += _base_url_problems(base_url, (COMMAND_LINE, 0), "--base-url: ")
@@ -168,6 +187,17 @@ def _check_locales(data: dict[str, Any], ctx: Check) -> None:
                      "Babel knows", "use a code such as ja or en")
 
 
+def _check_source_language(data: dict[str, Any], ctx: Check) -> None:
+    """An explicit source language must be one of the site's languages."""
+    source = data.get("source_language")
+    codes = [language["code"] for language in data["languages"]]
+    if source is not None and source not in codes:
+        ctx.fail(("source_language",), f"source_language '{source}' is not one of the "
+                 "languages of this site", "write one of the codes under 'languages:' ("
+                 + ", ".join(codes) + "), or delete the line to make the first language "
+                 "listed the source")
+
+
 def _build_config(root: Path, data: dict[str, Any], placeholders: tuple[Placeholder, ...],
                   base_url_from: tuple[str, int],
                   popular: tuple[PopularQuestion, ...]) -> SiteConfig:
@@ -185,4 +215,5 @@ def _build_config(root: Path, data: dict[str, Any], placeholders: tuple[Placehol
         placeholders=placeholders,
         base_url_from=base_url_from,
         popular_questions=popular,
+        source_language_setting=data.get("source_language"),
     )

@@ -127,7 +127,7 @@ def read_entry(path: Path, lang: str, config: SiteConfig,
         return None, problems + parsed.problems
     ctx = Check(parsed.lines, config.codes)
     data = _check_front_matter(parsed.data, config, ctx)
-    if lang == config.codes[0] and isinstance(data, dict) and "translated_from" in data:
+    if lang == config.source_language and isinstance(data, dict) and "translated_from" in data:
         ctx.fail(("translated_from",), f"'{lang}' is the source language, so this entry is "
                  "not a translation", "remove the line 'translated_from: …'")
     problems += ctx.problems

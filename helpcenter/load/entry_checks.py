@@ -32,7 +32,8 @@ def _check_popular(config: SiteConfig, entries: list[Entry]) -> list[Problem]:
     return [Problem(display_path(config.root / "site.yaml", config.root), popular.line,
                     f"popular question '{popular.slug}' is not an entry",
                     did_you_mean(popular.slug, slugs)
-                    + f"; entries are the file names in content/{config.codes[0]}/ without .md")
+                    + f"; entries are the file names in content/{config.source_language}/"
+                    " without .md")
             for popular in config.popular_questions if popular.slug not in slugs]
 
 
@@ -42,7 +43,7 @@ def _check_translations(config: SiteConfig, entries: list[Entry]) -> list[Proble
     for entry in entries:
         by_slug.setdefault(entry.slug, {})[entry.lang] = entry
     for slug, versions in sorted(by_slug.items()):
-        source = versions.get(config.codes[0]) or next(iter(versions.values()))
+        source = versions.get(config.source_language) or next(iter(versions.values()))
         for lang in config.codes:
             if lang not in versions:
                 problems.append(Problem(source.path, 1, f"this entry has no '{lang}' translation",

@@ -1,6 +1,7 @@
 """Translation status: is each translation still a translation of its source entry?
 
-The first language of site.yaml (Japanese) is the source. Each translation records in
+The source language (`SiteConfig.source_language`: the first language of site.yaml,
+Japanese here) is the one entries are written in. Each translation records in
 its front matter the version of the source it was made from, as a short hash of the
 source's title, description and Markdown body:
 
@@ -73,7 +74,7 @@ def statuses(config: SiteConfig, entries: Iterable[Entry]) -> list[Status]:
     Entries that could not be read are absent from `entries`; a file that exists but does
     not load is not reported as missing here (its problems are reported by the build).
     """
-    source_lang, targets = config.codes[0], config.codes[1:]
+    source_lang, targets = config.source_language, config.translation_languages
     by_slug: dict[str, dict[str, Entry]] = {}
     for entry in entries:
         by_slug.setdefault(entry.slug, {})[entry.lang] = entry
@@ -87,7 +88,7 @@ def statuses(config: SiteConfig, entries: Iterable[Entry]) -> list[Status]:
 
 def _status(config: SiteConfig, slug: str, lang: str, source: Entry | None,
             translation: Entry | None) -> list[Status]:
-    source_path = f"content/{config.codes[0]}/{slug}.md"
+    source_path = f"content/{config.source_language}/{slug}.md"
     target_path = f"content/{lang}/{slug}.md"
     if source is None and translation is None:
         return []
@@ -130,7 +131,7 @@ def mark_fresh(config: SiteConfig, entries: list[Entry], slug: str) -> list[tupl
     Returns (file, hash) for each file written; raises LookupError when the source entry
     does not load (there is nothing to be fresh against).
     """
-    source = next((e for e in entries if e.slug == slug and e.lang == config.codes[0]), None)
+    source = next((e for e in entries if e.slug == slug and e.lang == config.source_language), None)
     if source is None:
         raise LookupError(slug)
     current = source_hash(source)

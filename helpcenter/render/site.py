@@ -236,7 +236,7 @@ class _LanguageRenderer:
         """For a translation behind its source: the source page's address and language."""
         if (entry.lang, entry.slug) not in self.sources.stale:
             return None
-        source = self.config.codes[0]
+        source = self.config.source_language
         return {"url": self.urls.entry(source, entry.slug), "lang": source,
                 "name": str(Locale.parse(source).get_display_name(self.lang)),
                 "own_name": language_name(source)}
