@@ -8,9 +8,16 @@ Copies the site into a temporary folder (generating entries with make_site.py), 
 server sends the changed page:
 
   body       a sentence of one Japanese entry (the common edit)
-  title      the title of one entry (its page, its translation, home, related lists)
-  policy     a fee in policies.yaml (every page)
+  title      the title of one entry (its page, home, the pages that list it)
+  few        a policy value a few answers show (an after-sales service's name)
+  policy     the domestic fee in policies.yaml (every answer that shows it, the
+             calculator: in a generated site, every generated answer)
+  template   a comment in the theme's base template (every page)
 
+For each it prints two times: from the save until the server sends the new page (this
+includes the watcher's polling, 0.1 s, and its quiet period, 0.15 s, that lets an editor's
+burst of saves end), and the server's own rebuild time, as it reports it in its terminal
+("rebuilt (…) in 0.05 s": loading, rendering the pages whose inputs changed, checking).
 The browser's own reload (it is told over the livereload WebSocket at the same moment
 the new page is available) adds the time to fetch and paint one page.
 """
@@ -71,43 +78,77 @@ def timed(path: Path, old: str, new: str, url: str, needle: str = "") -> float:
     return time.perf_counter() - saved
 
 
-def run(site: Path, runs: int, slug: str) -> dict[str, list[float]]:
+def run(site: Path, runs: int, slug: str) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """(edit-to-served times, server rebuild times) by kind of edit."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--root", str(site),
                                "serve", "--port", str(port)], stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, text=True)
+    order: list[str] = []
     try:
         started = time.perf_counter()
         wait_for(f"{base}/__preview__/status.json", '"state": "ok"')
         print(f"  first build and start: {time.perf_counter() - started:.2f} s")
         entry = site / "content" / "ja" / f"{slug}.md"
         url = f"{base}/ja/{slug}/"
-        results: dict[str, list[float]] = {"body": [], "title": [], "policy": []}
+        results: dict[str, list[float]] = {
+            "body": [], "title": [], "few": [], "policy": [], "template": []}
         body_line = entry.read_text(encoding="utf-8").rstrip().split("\n")[-1]
         title = re.search(r"^title: (.*)$", entry.read_text(encoding="utf-8"), re.M)
         assert title is not None
         current_line, current_title, fee = body_line, title.group(1), 1000
+        service = "クリーニング"
         for index in range(runs):
             time.sleep(0.5)  # let the previous rebuild's quiet period pass
             line = f"{body_line} 測定{index}。"
             results["body"].append(timed(entry, current_line, line, url, f"測定{index}。"))
+            order.append("body")
             current_line = line
             time.sleep(0.5)
             new_title = f"{title.group(1)}（{index}）"
-            results["title"].append(timed(entry, f"title: {current_title}",
-                                          f"title: {new_title}", f"{base}/ja/", new_title))
+            results["title"].append(timed(entry, f"title: {current_title}",  # in <title>
+                                          f"title: {new_title}", url, new_title))
+            order.append("title")
             current_title = new_title
-        for _index in range(max(1, runs // 3)):
+            time.sleep(0.5)
+            new_service = f"クリーニング{index}"
+            results["few"].append(timed(site / "content" / "policies.yaml",
+                                        f"ja: {service},", f"ja: {new_service},",
+                                        f"{base}/ja/after-sales-service/", new_service))
+            order.append("few")
+            service = new_service
+        for index in range(max(1, runs // 3)):
             time.sleep(0.5)
             results["policy"].append(_fee(site, fee, fee + 10, base))
+            order.append("policy")
             fee += 10
-        return results
+            time.sleep(0.5)
+            template = site / "theme" / "templates" / "base.html"
+            marker = f"<!-- measured {index} -->"
+            results["template"].append(timed(template, "</body>", f"{marker}</body>",
+                                             f"{base}/ja/", marker))
+            order.append("template")
+        return results, _server_times(server, order)
     finally:
-        server.terminate()
-        output, _ = server.communicate(timeout=30)
-        rebuilds = [line for line in output.splitlines() if line.startswith("rebuilt")]
-        print(f"  server reported {len(rebuilds)} rebuilds, e.g.: {rebuilds[:1]}")
+        if server.poll() is None:
+            server.terminate()
+            server.communicate(timeout=30)
+
+
+def _server_times(server: subprocess.Popen[str], order: list[str]) -> dict[str, list[float]]:
+    """The rebuild times the server printed, one line per rebuild, in the order of `order`."""
+    server.terminate()
+    output, _ = server.communicate(timeout=30)
+    seconds = [float(found.group(1)) for found in re.finditer(
+        r"^rebuilt .* in ([0-9.]+) s", output, re.M)]
+    rendered = re.findall(r"^rebuilt .*?(\S+ (?:page|pages|all pages)) rendered", output, re.M)
+    print(f"  server reported {len(seconds)} rebuilds for {len(order)} edits; pages rendered: "
+          f"{', '.join(f'{kind} {count}' for kind, count in zip(order, rendered, strict=False))}")
+    found: dict[str, list[float]] = {}
+    for kind, value in zip(order, seconds, strict=False):
+        found.setdefault(kind, []).append(value)
+    return found
 
 
 def _fee(site: Path, fee: int, new_fee: int, base: str) -> float:
@@ -133,10 +174,13 @@ def main() -> int:
             slug = "shipping-cost"
         count = len(list((site / "content" / "ja").glob("*.md")))
         print(f"site: {count} entries per language; editing content/ja/{slug}.md")
-        results = run(site, args.runs, slug)
+        results, server = run(site, args.runs, slug)
+    print("  edit       save to served (median, min, max)     server rebuild (median)")
     for kind, times in results.items():
-        print(f"  {kind:<7} median {statistics.median(times):6.2f} s   "
-              f"min {min(times):6.2f} s   max {max(times):6.2f} s   ({len(times)} edits)")
+        rebuilt = server.get(kind, [])
+        print(f"  {kind:<9}  {statistics.median(times):6.3f} s {min(times):6.3f} s "
+              f"{max(times):6.3f} s   ({len(times)} edits)   "
+              + (f"{statistics.median(rebuilt):6.3f} s" if rebuilt else "-"))
     return 0
 
 

@@ -27,7 +27,7 @@ from helpcenter.check.site_checks import check_site as check_pages
 from helpcenter.load.config import load_config, production_problems
 from helpcenter.load.policy import PolicyData
 from helpcenter.load.sources import Sources, load_sources
-from helpcenter.load.synonyms import SYNONYMS_FILE
+from helpcenter.load.synonyms import SYNONYMS_FILE, TargetHits
 from helpcenter.problems import BuildFailed, Problem, stop_if_any
 from helpcenter.render.assets import fingerprint
 from helpcenter.render.calculator import calendar_warning, today_in_shop_timezone
@@ -44,6 +44,7 @@ class BuiltSite:
     pages: list[Page]
     warnings: list[Problem]
     rendered: int = 0          # pages rendered; the others were used again
+    target_hits: TargetHits = field(default_factory=dict)  # what the check found on pages
 
 
 @dataclass(frozen=True)
@@ -58,23 +59,25 @@ class BuildReport:
     unchanged: bool = False    # nothing changed since the last build: nothing was written
 
 
-def render_and_check(sources: Sources, previous: Mapping[str, Page] | None = None
-                     ) -> BuiltSite:
+def render_and_check(sources: Sources, previous: Mapping[str, Page] | None = None,
+                     known: TargetHits | None = None) -> BuiltSite:
     """Stages 2 and 3: the site in memory, checked. `previous`: the pages of an earlier
-    run by path, each used again when nothing it was made from changed."""
+    run by path, each used again when nothing it was made from changed; `known`: that
+    run's `target_hits`."""
     assets, asset_names = fingerprint(static_files(sources))
     result = render_site(sources, {_asset_name(path): _asset_name(hashed)
                                    for path, hashed in asset_names.items()}, previous)
     stop_if_any(result.problems)
     pages = sorted(result.pages, key=lambda page: page.path)
-    stop_if_any(check_pages(sources, pages, assets))
+    problems, hits = check_pages(sources, pages, assets, known)
+    stop_if_any(problems)
     sitemap_xml, robots = sitemap(sources.config, pages)
     files = {page.path: page.html.encode("utf-8") for page in pages}
     files |= assets | {"sitemap.xml": sitemap_xml.encode(), "robots.txt": robots.encode()}
     files[f"pagefind/{SYNONYMS_FILE}"] = sources.synonyms.browser_file()
     warnings = _calendar_warnings(sources.policies) + editor_warnings(
         sources.config, sources.policies, sources.entries, sources.translations)
-    return BuiltSite(files, pages, sorted(set(warnings)), result.rendered)
+    return BuiltSite(files, pages, sorted(set(warnings)), result.rendered, hits)
 
 
 def _asset_name(path: str) -> str:

@@ -16,7 +16,7 @@ from helpcenter.load.config import SiteConfig
 from helpcenter.load.content import Entry
 from helpcenter.load.policy import PolicyData
 from helpcenter.load.sources import Sources
-from helpcenter.load.synonyms import check_targets
+from helpcenter.load.synonyms import TargetHits, check_targets
 from helpcenter.problems import Problem
 from helpcenter.render.pages import Page
 
@@ -32,11 +32,15 @@ def check_coverage(config: SiteConfig, policies: PolicyData, pages: list[Page]) 
             if (policy_id, lang) not in covered]
 
 
-def check_site(sources: Sources, pages: list[Page], assets: Iterable[str]) -> list[Problem]:
-    """Every promise the rendered pages make, read from the pages alone."""
+def check_site(sources: Sources, pages: list[Page], assets: Iterable[str],
+               known: TargetHits | None = None) -> tuple[list[Problem], TargetHits]:
+    """Every promise the rendered pages make, read from the pages alone. `known`: what an
+    earlier check found on pages (see synonyms.check_targets); the new findings are
+    returned with the problems."""
     problems = check_coverage(sources.config, sources.policies, pages)
     problems += check_links(sources.config, pages, assets, sources.entries)
-    return problems + check_targets(sources.synonyms, pages)
+    target_problems, hits = check_targets(sources.synonyms, pages, known)
+    return problems + target_problems, hits
 
 
 def check_links(config: SiteConfig, pages: list[Page], assets: Iterable[str],

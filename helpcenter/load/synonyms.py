@@ -149,22 +149,39 @@ def _topics(value: Any, lang: str, lines: LineMap, problems: list[Problem]) -> l
     return [str(t) for t in value]
 
 
-def check_targets(synonyms: Synonyms, pages: list[Page]) -> list[Problem]:
-    """Every target word is written on at least one entry page of its language."""
-    parts: dict[str, list[str]] = {}
+TargetHits = dict[tuple[str, int, int, tuple[str, ...]], frozenset[str]]
+
+
+def check_targets(synonyms: Synonyms, pages: list[Page],
+                  known: TargetHits | None = None) -> tuple[list[Problem], TargetHits]:
+    """Every target word is written on at least one entry page of its language.
+
+    Also returns, for each entry page, the target words it holds; given back as `known`
+    (the live preview's next rebuild), a page whose HTML is the same is not read again.
+    """
+    known = known or {}
+    hits: TargetHits = {}
+    targets = {lang: tuple(sorted({normalise(t) for typed in pairs.values() for t in typed}))
+               for lang, pairs in synonyms.by_language.items()}
+    found: dict[str, set[str]] = {}
     for page in pages:
-        if page.lang and page.is_entry:
-            parts.setdefault(page.lang, []).append(
-                normalise(html.unescape(TAGS.sub(" ", page.html))))
-    texts = {lang: "".join(found) for lang, found in parts.items()}  # joined once: linear
+        if not (page.lang and page.is_entry and targets.get(page.lang)):
+            continue
+        key = (page.path, len(page.html), hash(page.html), targets[page.lang])
+        words = known.get(key)
+        if words is None:
+            text = normalise(html.unescape(TAGS.sub(" ", page.html)))
+            words = frozenset(t for t in targets[page.lang] if _written(t, text))
+        hits[key] = words
+        found.setdefault(page.lang, set()).update(words)
     lines = synonyms.lines or LineMap(synonyms.path)
     return [lines.problem((lang, "synonyms", typed),
                           f"'{target}', the answer word for '{typed}', is on no {lang} page",
                           "point the word at a word an answer uses, or remove it: a synonym "
                           "must lead to an answer")
             for lang, pairs in sorted(synonyms.by_language.items())
-            for typed, targets in pairs.items() for target in targets
-            if not _written(normalise(target), texts.get(lang, ""))]
+            for typed, words in pairs.items() for target in words
+            if normalise(target) not in found.get(lang, set())], hits
 
 
 def _written(word: str, text: str) -> bool:

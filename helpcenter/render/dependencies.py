@@ -31,6 +31,7 @@ list, tuple, dataclasses of them), whose repr is the same in every process.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -43,6 +44,7 @@ from helpcenter.load.sources import Sources
 from helpcenter.render.pages import Input
 
 MISSING = "-"
+ANY_TEMPLATE = "*"
 
 
 def digest_of(value: object) -> str:
@@ -126,18 +128,26 @@ class Digests:
         templates = self.sources.theme.templates
         seen: dict[str, str] = {}
         todo = [name]
-        env = Environment()
         while todo:
             current = todo.pop()
             if current in seen or current not in templates:
                 continue
             seen[current] = templates[current]
-            try:
-                found = meta.find_referenced_templates(env.parse(templates[current]))
-            except Exception:  # a broken template: its render reports it
-                continue
-            todo += [t for t in found if t is not None]
-        return sorted(seen.items())
+            found = _referenced_templates(templates[current])
+            if ANY_TEMPLATE in found:  # a name worked out while rendering: it may be any
+                return sorted(templates.items())
+            todo += found
+
+
+@functools.lru_cache(maxsize=256)
+def _referenced_templates(source: str) -> list[str]:
+    """The templates a template's source extends, includes or imports; ANY_TEMPLATE for a
+    name that is worked out while rendering."""
+    try:
+        found = meta.find_referenced_templates(Environment().parse(source))
+    except Exception:  # a broken template: its render reports it
+        return []
+    return [ANY_TEMPLATE if name is None else name for name in found]
 
 
 def _follow(data: Mapping[str, Any], path: str) -> object:
