@@ -131,3 +131,35 @@ def test_a_title_renders_the_pages_that_list_it_and_not_the_others(
                and b'href="/en/receipts/"' in data}
     assert again.rendered <= len(listing | {"en/receipts/index.html"})
     assert again.rendered < len([p for p in before.pages if p.lang == "en"])
+
+
+@pytest.mark.parametrize(("body", "paths"), [
+    ("{{ policy.shipping.domestic.fee | money }}", {"shipping.domestic.fee"}),
+    ("{{ policy.a.b }} and {{ policy.c }}", {"a.b", "c"}),
+    ("{{ policy['a'].b[0] }}", {"a.b.0"}),
+    ("{{ policy.a[x].b }}", {"a"}),                 # a computed key: all of policy.a
+    ("{% set p = policy.returns %}{{ p.window_days }}", {"returns"}),
+    ("{% for z in policy.shipping.zones %}{{ z.fee }}{% endfor %}", {"shipping.zones"}),
+    ("{{ policy | length }}", {""}),                 # the whole of it
+    ("{{ contact }} and {{ shop_name }}", set()),
+])
+def test_the_policy_values_a_body_reads_are_found_in_its_syntax(body: str,
+                                                                paths: set[str]) -> None:
+    from jinja2 import Environment
+
+    from helpcenter.render.dependencies import policy_paths
+    assert policy_paths(Environment().parse(body)) == paths
+
+
+def test_a_template_reading_policies_records_each_value_and_each_whole_mapping() -> None:
+    from jinja2 import Environment
+
+    from helpcenter.render.dependencies import PolicyReads
+    data = {"shipping": {"domestic": {"fee": 1000}, "zones": [{"fee": 1}]},
+            "payment": {"cards": {"visa": "Visa", "jcb": "JCB"}}, "returns": {"days": 10}}
+    reads = PolicyReads()
+    Environment().from_string(
+        "{{ policy.shipping.domestic.fee }}{% for k, v in policy.payment.cards.items() %}"
+        "{{ v }}{% endfor %}{{ policy.returns.missing is defined }}").render(
+            policy=reads.policy(data))
+    assert reads.paths == {"shipping.domestic.fee", "payment.cards", "returns.missing"}

@@ -137,6 +137,7 @@ class Digests:
             if ANY_TEMPLATE in found:  # a name worked out while rendering: it may be any
                 return sorted(templates.items())
             todo += found
+        return sorted(seen.items())
 
 
 @functools.lru_cache(maxsize=256)
@@ -168,8 +169,9 @@ def policy_paths(tree: nodes.Template, name: str = "policy") -> set[str]:
     reaches into policy in a way that cannot be read from the tree (`policy[x]`, or
     `policy` on its own) gives the longest fixed path before it: everything under it."""
     inner: set[int] = set()
-    chains: list[nodes.Node] = []
+    chains: list[nodes.Getattr | nodes.Getitem] = []
     for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
+        assert isinstance(node, (nodes.Getattr, nodes.Getitem))
         inner.add(id(node.node))
         chains.append(node)
     paths: set[str] = set()
@@ -185,11 +187,11 @@ def policy_paths(tree: nodes.Template, name: str = "policy") -> set[str]:
     return paths
 
 
-def _chain(node: nodes.Node, name: str) -> list[str] | None:
+def _chain(node: nodes.Getattr | nodes.Getitem, name: str) -> list[str] | None:
     """The fixed parts of `policy.a.b[0]`: ["a", "b", "0"]; a part that is not a constant
     ends the path there; None when the chain does not start at `name`."""
     parts: list[str] = []
-    current = node
+    current: nodes.Node = node
     while isinstance(current, (nodes.Getattr, nodes.Getitem)):
         if isinstance(current, nodes.Getattr):
             parts.insert(0, current.attr)
