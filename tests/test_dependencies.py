@@ -83,7 +83,7 @@ def first(tmp_path_factory: pytest.TempPathFactory) -> tuple[Site, BuiltSite]:
 def test_an_edit_renders_what_a_render_from_nothing_renders(
         kind: str, first: tuple[Site, BuiltSite], tmp_path_factory: pytest.TempPathFactory
         ) -> None:
-    original, before = first
+    _original, before = first
     site = copy_site(tmp_path_factory.mktemp("edit") / "site")
     EDITS[kind](site)
     again = render(site, before)
