@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from helpcenter.load import yamlfile  # noqa: E402
 from helpcenter.pipeline import build_site  # noqa: E402
-from helpcenter.render.site import markdown_body  # noqa: E402
+from helpcenter.render import markdown_body  # noqa: E402
 
 
 @contextlib.contextmanager
