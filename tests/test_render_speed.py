@@ -1,0 +1,99 @@
+"""What the speed-ups of rendering must not change: an answer's page lists a bounded
+number of its category's questions (and links to all of them), and the caches and
+shortcuts give exactly what the slow way gave."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import Site, copy_site
+
+from helpcenter.load.content import Entry
+from helpcenter.load.translation_status import file_text_hash
+from helpcenter.render.listings import SIBLINGS, RelatedEntries
+
+MANY = SIBLINGS + 7   # questions added to one category
+
+
+def _entry(n: int, category: str = "returns", order: int | None = None) -> Entry:
+    return Entry("ja", f"q-{n:02d}", f"content/ja/q-{n:02d}.md", f"Q{n}", category,
+                 ("returns",), n if order is None else order, "", "", 1, {})
+
+
+@pytest.mark.parametrize("count", [1, SIBLINGS - 1, SIBLINGS, SIBLINGS + 1, 3 * SIBLINGS])
+def test_the_category_list_is_bounded_and_always_holds_the_current_question(count: int) -> None:
+    entries = [_entry(n, order=count - n if n % 2 else n) for n in range(count)]
+    entries.append(_entry(99, category="shipping"))
+    related = RelatedEntries(entries)
+    ordered = sorted(entries[:count], key=lambda e: (e.order, e.slug))
+    for entry in entries[:count]:
+        listing = related.around(entry)
+        assert listing.total == count
+        assert entry in listing.entries
+        assert len(listing.entries) == min(count, SIBLINGS)
+        assert listing.partial == (count > SIBLINGS)
+        # a run of the editors' order, with the current question as near its middle as
+        # the ends of the category allow
+        start = ordered.index(listing.entries[0])
+        assert listing.entries == ordered[start:start + len(listing.entries)]
+        index, position = ordered.index(entry), listing.entries.index(entry)
+        half = (SIBLINGS - 1) // 2
+        assert position >= min(index, half)
+        assert len(listing.entries) - 1 - position >= min(count - 1 - index, half)
+
+
+@pytest.fixture(scope="module")
+def big_category(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    """The real site with MANY more questions in 'returns', in both languages, built."""
+    site = copy_site(tmp_path_factory.mktemp("many") / "site")
+    for n in range(1, MANY + 1):
+        ja = (f"---\ntitle: 返品の質問その{n}について\ncategory: returns\npolicy: returns\n"
+              f"order: {200 + n}\n---\n返品のご案内です（{n}）。\n")
+        site.write(f"content/ja/many-{n:02d}.md", ja)
+        site.write(f"content/en/many-{n:02d}.md",
+                   f"---\ntitle: Returns question {n} & more\ncategory: returns\n"
+                   f"policy: returns\norder: {200 + n}\n"
+                   f"translated_from: {file_text_hash(ja, 'ja')}\n---\nAbout returns ({n}).\n")
+    result = site.build()
+    assert result.code == 0, result.stderr
+    return site
+
+
+def _category_nav(page: str) -> str:
+    return page.split('<nav class="category-nav"')[1].split("</nav>")[0]
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_big_category_shows_the_bound_and_links_to_all_its_questions(
+        big_category: Site, lang: str) -> None:
+    home = big_category.page(f"{lang}/index.html")
+    card = home.split('aria-labelledby="cat-returns"')[1].split("</section>")[0]
+    total = card.count("<li>")
+    assert total > SIBLINGS
+    for n in (1, MANY // 2, MANY):
+        page = big_category.page(f"{lang}/many-{n:02d}/index.html")
+        nav = _category_nav(page)
+        assert nav.count("<li>") == SIBLINGS
+        current = re.findall(r'<a href="([^"]*)" aria-current="page">', nav)
+        assert current == [f"/{lang}/many-{n:02d}/"]
+        links = re.findall(r'<p class="category-all"><a href="([^"]*)">([^<]*)</a></p>', nav)
+        assert links, nav
+        href, text = links[0]
+        assert href == f"/{lang}/#cat-returns"
+        assert 'id="cat-returns"' in home   # the anchor the link goes to
+        assert str(total) in text
+        expected = (f"「返品・交換」のご質問の一覧（全{total}件）" if lang == "ja"
+                    else f"All {total} questions in Returns and exchanges")
+        assert text == expected
+
+
+def test_a_small_category_shows_all_its_questions_and_no_link(built_site: Site) -> None:
+    """The real site: every category has at most SIBLINGS questions."""
+    for lang in ("ja", "en"):
+        home = built_site.page(f"{lang}/index.html")
+        page = built_site.page(f"{lang}/shipping-cost/index.html")
+        card = home.split('aria-labelledby="cat-shipping"')[1].split("</section>")[0]
+        nav = _category_nav(page)
+        assert nav.count("<li>") == card.count("<li>") <= SIBLINGS
+        assert "category-all" not in page
