@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import re
 
+import budoux
 import pytest
 from conftest import Site, copy_site
+from markupsafe import Markup, escape
 
 from helpcenter.load.content import Entry
 from helpcenter.load.translation_status import file_text_hash
+from helpcenter.render import phrases as phrases_module
 from helpcenter.render.listings import SIBLINGS, RelatedEntries
+from helpcenter.render.phrases import heading_phrase_breaks, phrase_breaks, phrases
 
 MANY = SIBLINGS + 7   # questions added to one category
 
@@ -97,3 +101,61 @@ def test_a_small_category_shows_all_its_questions_and_no_link(built_site: Site) 
         nav = _category_nav(page)
         assert nav.count("<li>") == card.count("<li>") <= SIBLINGS
         assert "category-all" not in page
+
+
+def _uncached_phrase_breaks(text: object, lang: str) -> Markup:
+    """phrase_breaks as it was before its cache: BudouX on every call."""
+    plain = str(text)
+    parts = budoux.load_default_japanese_parser().parse(plain) if lang == "ja" and plain \
+        else [plain]
+    return Markup("<wbr>").join(escape(part) for part in parts)
+
+
+PHRASE_TEXTS = ["送料はいくらですか？", "「A&B」の<指輪>は返品できますか？", 'サイズ"7号"と\'8号\'の違い',
+                "Can I <b>return</b> it & get a refund?", "&amp; はそのまま", "", " ", "1", "a" * 50,
+                "海外への発送はありますか？" * 200]   # the last: longer than the cache keeps
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+@pytest.mark.parametrize("markup_first", [True, False])
+def test_cached_phrase_breaks_are_the_uncached_ones_for_text_and_markup(
+        lang: str, markup_first: bool) -> None:
+    """Markup and str with the same characters are the same cache key: each must give
+    what it gave without the cache, whichever was asked first, again and again."""
+    phrase_breaks_cache_clear()
+    for text in PHRASE_TEXTS:
+        kinds = [Markup(text), text] if markup_first else [text, Markup(text)]
+        for _ in range(2):
+            for value in kinds:
+                got = phrase_breaks(value, lang)
+                assert isinstance(got, Markup)
+                assert str(got) == str(_uncached_phrase_breaks(value, lang)), (text, value)
+                assert phrases(lang, value) == ([str(value)] if lang != "ja" or not value
+                                                else _uncached_phrases(str(value)))
+
+
+def _uncached_phrases(text: str) -> list[str]:
+    return budoux.load_default_japanese_parser().parse(text)
+
+
+def test_cached_heading_breaks_are_the_uncached_ones() -> None:
+    html = ('<h2 id="a">「A&amp;B」の&lt;指輪&gt;は返品できますか？</h2><p>本文&amp;</p>'
+            '<h3>送料は<a href="/ja/x/">こちら</a>をご覧ください</h3>')
+    first = heading_phrase_breaks(html, "ja")
+    assert heading_phrase_breaks(Markup(html), "ja") == first == heading_phrase_breaks(html, "ja")
+    assert "&amp;B" in first and "&lt;指輪&gt;" in first and "<wbr>" in first
+
+
+def test_the_phrase_caches_are_bounded() -> None:
+    phrase_breaks_cache_clear()
+    long_text = "海外への発送はありますか？" * 200
+    phrase_breaks(long_text, "ja")
+    for cached in (phrases_module._cached_phrase_breaks, phrases_module._cached_phrases):
+        info = cached.cache_info()
+        assert info.maxsize is not None and info.maxsize <= 10_000
+        assert info.currsize == 0   # too long to keep
+
+
+def phrase_breaks_cache_clear() -> None:
+    phrases_module._cached_phrase_breaks.cache_clear()
+    phrases_module._cached_phrases.cache_clear()
