@@ -9,12 +9,15 @@ import re
 import budoux
 import pytest
 from conftest import Site, copy_site
+from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from helpcenter.load.content import Entry
 from helpcenter.load.translation_status import file_text_hash
+from helpcenter.render import markdown_body
 from helpcenter.render import phrases as phrases_module
 from helpcenter.render.listings import SIBLINGS, RelatedEntries
+from helpcenter.render.markdown_body import content_environment, render_body
 from helpcenter.render.phrases import heading_phrase_breaks, phrase_breaks, phrases
 
 MANY = SIBLINGS + 7   # questions added to one category
@@ -159,3 +162,54 @@ def test_the_phrase_caches_are_bounded() -> None:
 def phrase_breaks_cache_clear() -> None:
     phrases_module._cached_phrase_breaks.cache_clear()
     phrases_module._cached_phrases.cache_clear()
+
+
+def _content_env() -> SandboxedEnvironment:
+    return content_environment([], {}, {"policy": {}, "contact": "", "shop_name": ""})
+
+
+def _body_entry(body: str, slug: str = "plain") -> Entry:
+    return Entry("ja", slug, f"content/ja/{slug}.md", "t", "shipping", ("shipping",), 1, "",
+                 body, 5, {})
+
+
+PLAIN_BODIES = ["", "text", "one\n", "a\n\n", "a\r\nb\rc\n\r\n", "}} #} %} { { {x} {-",
+                "「全角」の本文です。\n\n## 見出し\n\n- 一\n- 二 & <b>\n", "x" * 5000 + "\n",
+                "ends with {", "{ {", "{\n{"]
+
+
+@pytest.mark.parametrize("body", PLAIN_BODIES)
+def test_a_body_without_placeholders_renders_as_its_template_would(body: str) -> None:
+    env, entry = _content_env(), _body_entry(body)
+    assert markdown_body._is_plain(body)
+    through_jinja, problems = markdown_body._fill_placeholders(entry, env)
+    assert problems == [] and through_jinja is not None
+    assert markdown_body._as_template_data(body) == through_jinja
+    assert render_body(entry, env, {}) == \
+        markdown_body._markdown_to_html(through_jinja, entry, {})
+
+
+@pytest.mark.parametrize("body", ["{{ 1 }}", "a {% if true %}b{% endif %}", "{# note #}",
+                                  "{{- 1 -}}", "{%- if true %}{% endif %}"])
+def test_a_body_with_any_template_syntax_goes_through_jinja(body: str) -> None:
+    assert not markdown_body._is_plain(body)
+
+
+def test_one_reused_markdown_converter_gives_what_a_new_one_gives() -> None:
+    """Each answer is converted as if it were the first: its own links, its own heading
+    ids, its own problems."""
+    urls = {"a": "/ja/a/", "b": "/ja/b/"}
+    bodies = {"a": "## 詳しく\n\n[x](missing.md) [y](b.md#part)\n\n## 詳しく\n",
+              "b": "## 詳しく\n\n[x](a.md) and [ref][r]\n\n[r]: a.md\n",
+              "c": "| a | b |\n|:--|--:|\n| 1 | 2 |\n\n1. one\n2. two\n\n## Title {#custom}\n"}
+    fresh = {}
+    for slug, body in bodies.items():
+        markdown_body._IDLE.converter = None   # a new converter for each
+        fresh[slug] = markdown_body._markdown_to_html(body, _body_entry(body, slug), urls)
+    for _ in range(2):
+        for slug, body in bodies.items():
+            assert markdown_body._markdown_to_html(body, _body_entry(body, slug), urls) == \
+                fresh[slug]
+    html, problems = fresh["a"]
+    assert html is None and [p.path for p in problems] == ["content/ja/a.md"]
+    assert fresh["b"][1] == [] and 'id="詳しく"' in (fresh["b"][0] or "")
