@@ -8,17 +8,21 @@ import re
 
 import budoux
 import pytest
-from conftest import Site, copy_site
+from conftest import ROOT, Site, copy_site
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from helpcenter.load.content import Entry
+from helpcenter.load.policy import localize
 from helpcenter.load.translation_status import file_text_hash
+from helpcenter.pipeline import load_sources
 from helpcenter.render import markdown_body
 from helpcenter.render import phrases as phrases_module
+from helpcenter.render.formatting import Formatter, mailto_link
 from helpcenter.render.listings import SIBLINGS, RelatedEntries
 from helpcenter.render.markdown_body import content_environment, render_body
 from helpcenter.render.phrases import heading_phrase_breaks, phrase_breaks, phrases
+from helpcenter.render.sandbox_limits import BoundedSandbox
 
 MANY = SIBLINGS + 7   # questions added to one category
 
@@ -213,3 +217,48 @@ def test_one_reused_markdown_converter_gives_what_a_new_one_gives() -> None:
     html, problems = fresh["a"]
     assert html is None and [p.path for p in problems] == ["content/ja/a.md"]
     assert fresh["b"][1] == [] and 'id="詳しく"' in (fresh["b"][0] or "")
+
+
+def _real_content_environments() -> tuple[dict[str, BoundedSandbox], list[Entry]]:
+    sources = load_sources(ROOT)
+    envs = {}
+    for lang in sources.config.codes:
+        formatter = Formatter(lang, sources.translations[lang])
+        envs[lang] = content_environment(
+            [e for e in sources.entries if e.lang == lang], formatter.filters(),
+            {"policy": localize(sources.policies.policies, lang, sources.config.codes),
+             "contact": mailto_link(sources.config.contact_email),
+             "shop_name": sources.config.shop_name})
+    return envs, sources.entries
+
+
+def _compiled_render(env: BoundedSandbox, body: str) -> str:
+    return env.from_string(body).render()
+
+
+def test_placeholders_filled_without_compiling_are_what_the_compiled_body_gives() -> None:
+    """Every real answer, and texts around placeholders, filled in the fast way
+    (render_outputs) and by the compiled template of the whole body."""
+    envs, entries = _real_content_environments()
+    for entry in entries:
+        env = envs[entry.lang]
+        fast = env.render_outputs(env.parse(entry.body))
+        assert fast is not None, entry.path   # answers are text and placeholders
+        assert fast == _compiled_render(env, entry.body), entry.path
+    env = envs["en"]
+    for body in ["{{ contact }}{{ contact }}\n", "a <b> & {{ shop_name }} {{ '<i>' }} {{ 1 + 2 }}",
+                 "{{- policy.returns.window_days | days -}}\n\n", "{{ 'x' ~ shop_name ~ 'y' }}",
+                 "{# only a comment #}", "{{ policy.returns.window_days * 2 }}\r\nend",
+                 "{{ 1 | business_days }} {{ 2 | business_days }} {{ 1 | business_days }}"]:
+        assert env.render_outputs(env.parse(body)) == _compiled_render(env, body), body
+
+
+@pytest.mark.parametrize("body", ["{% if true %}x{% endif %}", "{% set a = 1 %}{{ a }}",
+                                  "{% for i in range(2) %}{{ i }}{% endfor %}",
+                                  "{{ policy.nothing.here }}", "{{ 1 / 0 }}",
+                                  "{{ policy | money }}", "{{ 'a' * 1000000 }}"])
+def test_tags_and_failures_go_the_compiled_way(body: str) -> None:
+    """A tag, or a placeholder that fails: not filled in the fast way, so that the whole
+    template reports it, with its line."""
+    envs, _ = _real_content_environments()
+    assert envs["ja"].render_outputs(envs["ja"].parse(body)) is None

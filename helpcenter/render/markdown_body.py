@@ -104,12 +104,19 @@ def _fill_placeholders(entry: Entry, env: SandboxedEnvironment,
                        ) -> tuple[str | None, list[Problem]]:
     """The body with its placeholders filled in, or the problems that prevent it.
 
-    The body is parsed once: the placeholders are checked on the tree, and the tree is
-    compiled (unless the process compiled the same body before: the bytecode cache)."""
+    The body is parsed once: the placeholders are checked on the tree; a body of text and
+    placeholders only is rendered from it without compiling it (render_outputs), and any
+    other, or one that fails that way, is compiled from it (unless the process compiled
+    the same body before: the bytecode cache) and rendered, as `get_template` would."""
     try:
         tree = env.parse(entry.body, entry.path, entry.path)
         # the sandbox rewrites the tree as it compiles it: check it before
         problems = _check_placeholders(entry, env, tree)
+        if not problems and isinstance(env, BoundedSandbox):
+            text = env.render_outputs(tree)  # text and placeholders only: not compiled
+            if text is not None:
+                return text, []
+            tree = env.parse(entry.body, entry.path, entry.path)  # as it was
         template = _compiled(env, entry, tree)
     except TemplateSyntaxError as error:  # reported before any unknown placeholder
         return None, [Problem(entry.path, entry.body_line + (error.lineno or 1) - 1,
