@@ -277,8 +277,9 @@ def _markdown_to_html(text: str, entry: Entry,
     links.start(entry, entry_urls)
     html = converter.reset().convert(text)
     _IDLE.converter = (converter, links)   # given back only after a whole conversion
-    problems = links.problems + [_unsafe(entry, found) for found in findings(html)]
-    return (None, problems) if problems else (clean(html), [])
+    cleaned = clean(html)
+    problems = links.problems + [_unsafe(entry, found) for found in findings(html, cleaned)]
+    return (None, problems) if problems else (cleaned, [])
 
 
 # Making a Markdown instance (its extensions, processors and patterns) took nearly as long
