@@ -212,15 +212,19 @@ def _runtime_problem(error: Exception) -> tuple[str, str]:
 def _check_placeholders(entry: Entry, env: SandboxedEnvironment,
                         tree: nodes.Template) -> list[Problem]:
     problems: list[Problem] = []
-    assigned = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
-    for name in tree.find_all(nodes.Name):
+    found = list(tree.find_all((nodes.Name, nodes.Getattr)))  # one walk, in tree order
+    names = [node for node in found if isinstance(node, nodes.Name)]
+    assigned = {n.name for n in names if n.ctx in ("store", "param")}
+    for name in names:
         if name.ctx == "load" and name.name not in env.globals and name.name not in assigned:
             problems.append(Problem(entry.path, entry.body_line + name.lineno - 1,
                                     f"unknown placeholder '{name.name}'",
                                     did_you_mean(name.name, [k for k in env.globals
                                                              if not k.startswith("_")])))
     reported: set[tuple[int, str]] = set()
-    for node in tree.find_all(nodes.Getattr):
+    for node in found:
+        if not isinstance(node, nodes.Getattr):
+            continue
         problem = _check_path(node, env.globals, entry)
         if problem and (problem.line, problem.message) not in reported:
             reported.add((problem.line, problem.message))
