@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpcenter.load.content import Entry
-from helpcenter.render.site import RelatedEntries
+from helpcenter.render.listings import RelatedEntries
 
 EN_SHIP = "content/en/shipping-cost.md"
 JA_SHIP = "content/ja/shipping-cost.md"

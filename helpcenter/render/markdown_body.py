@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 import traceback
 from collections.abc import Mapping
 from html.parser import HTMLParser
@@ -20,6 +21,7 @@ import markdown
 from jinja2 import (
     FunctionLoader,
     StrictUndefined,
+    Template,
     TemplateError,
     TemplateSyntaxError,
     UndefinedError,
@@ -32,6 +34,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from helpcenter.limits import (
     MARKDOWN_SECONDS,
+    MAX_OUTPUT,
     LimitExceeded,
     template_line,
     template_lines,
@@ -65,27 +68,83 @@ def content_environment(entries: list[Entry], filters: Mapping[str, Any],
 
 def render_body(entry: Entry, env: SandboxedEnvironment,
                 entry_urls: Mapping[str, str]) -> tuple[str | None, list[Problem]]:
-    try:
-        template = env.get_template(entry.path)
-    except TemplateSyntaxError as error:
-        return None, [Problem(entry.path, entry.body_line + (error.lineno or 1) - 1,
-                              *_syntax_problem(error, env))]
-    problems = _check_placeholders(entry, env)
-    if problems:
-        return None, problems
-    try:
-        text = template.render()
-    except LimitExceeded as error:  # never run again placeholder by placeholder
-        return None, [Problem(entry.path, _limit_line(entry, error), error.what, error.fix)]
-    except Exception as error:  # content is the editor's: any failure is theirs to fix
-        first = _failed(entry, error)
-        return None, sorted({first, *_each_failing_placeholder(entry, env)})
+    if _is_plain(entry.body):
+        text = _as_template_data(entry.body)
+    else:
+        text, problems = _fill_placeholders(entry, env)
+        if text is None:
+            return None, problems
     try:
         with time_limit(MARKDOWN_SECONDS, "the Markdown of this answer", "shorten it; "
                         "many unclosed '[' or hundreds of headings are slow"):
             return _markdown_to_html(text, entry, entry_urls)
     except LimitExceeded as error:
         return None, [Problem(entry.path, entry.body_line, error.what, error.fix)]
+
+
+# Jinja's delimiters: a body without any of them is all text, and its template gives it
+# back as it is, newlines normalized (`keep_trailing_newline` keeps the last one). Such a
+# body is not compiled; the sandbox's budget could not refuse it either (the text of a
+# source file is at most half of MAX_OUTPUT), checked anyway so the two ways agree.
+_TEMPLATE_SYNTAX = re.compile(r"\{[{%#]")
+_NEWLINE = re.compile(r"\r\n|\r|\n")   # jinja2.lexer.newline_re
+
+
+def _is_plain(body: str) -> bool:
+    return _TEMPLATE_SYNTAX.search(body) is None and len(body) <= MAX_OUTPUT
+
+
+def _as_template_data(body: str) -> str:
+    """What the sandbox renders for a body without placeholders (Jinja's `newline_sequence`
+    is "\\n")."""
+    return _NEWLINE.sub("\n", body)
+
+
+def _fill_placeholders(entry: Entry, env: SandboxedEnvironment,
+                       ) -> tuple[str | None, list[Problem]]:
+    """The body with its placeholders filled in, or the problems that prevent it.
+
+    The body is parsed once: the placeholders are checked on the tree; a body of text and
+    placeholders only is rendered from it without compiling it (render_outputs), and any
+    other, or one that fails that way, is compiled from it (unless the process compiled
+    the same body before: the bytecode cache) and rendered, as `get_template` would."""
+    try:
+        tree = env.parse(entry.body, entry.path, entry.path)
+        # the sandbox rewrites the tree as it compiles it: check it before
+        problems = _check_placeholders(entry, env, tree)
+        if not problems and isinstance(env, BoundedSandbox):
+            text = env.render_outputs(tree)  # text and placeholders only: not compiled
+            if text is not None:
+                return text, []
+            tree = env.parse(entry.body, entry.path, entry.path)  # as it was
+        template = _compiled(env, entry, tree)
+    except TemplateSyntaxError as error:  # reported before any unknown placeholder
+        return None, [Problem(entry.path, entry.body_line + (error.lineno or 1) - 1,
+                              *_syntax_problem(error, env))]
+    if problems:
+        return None, problems
+    try:
+        return template.render(), []
+    except LimitExceeded as error:  # never run again placeholder by placeholder
+        return None, [Problem(entry.path, _limit_line(entry, error), error.what, error.fix)]
+    except Exception as error:  # content is the editor's: any failure is theirs to fix
+        first = _failed(entry, error)
+        return None, sorted({first, *_each_failing_placeholder(entry, env)})
+
+
+def _compiled(env: SandboxedEnvironment, entry: Entry, tree: nodes.Template) -> Template:
+    """The body's template, as `env.get_template(entry.path)` makes it (jinja2's
+    `BaseLoader.load`: the bytecode cache, else compiling), compiled from `tree` instead
+    of parsing the body again."""
+    cache = env.bytecode_cache
+    bucket = cache.get_bucket(env, entry.path, entry.path, entry.body) if cache else None
+    code = bucket.code if bucket is not None else None
+    if code is None:
+        code = env.compile(tree, entry.path, entry.path)
+        if cache is not None and bucket is not None:
+            bucket.code = code
+            cache.set_bucket(bucket)
+    return env.template_class.from_code(env, code, env.make_globals(None), lambda: True)
 
 
 def _failed(entry: Entry, error: Exception) -> Problem:
@@ -150,18 +209,22 @@ def _runtime_problem(error: Exception) -> tuple[str, str]:
     return "its value cannot be worked out", _POLICY_FIX
 
 
-def _check_placeholders(entry: Entry, env: SandboxedEnvironment) -> list[Problem]:
-    tree = env.parse(entry.body)
+def _check_placeholders(entry: Entry, env: SandboxedEnvironment,
+                        tree: nodes.Template) -> list[Problem]:
     problems: list[Problem] = []
-    assigned = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
-    for name in tree.find_all(nodes.Name):
+    found = list(tree.find_all((nodes.Name, nodes.Getattr)))  # one walk, in tree order
+    names = [node for node in found if isinstance(node, nodes.Name)]
+    assigned = {n.name for n in names if n.ctx in ("store", "param")}
+    for name in names:
         if name.ctx == "load" and name.name not in env.globals and name.name not in assigned:
             problems.append(Problem(entry.path, entry.body_line + name.lineno - 1,
                                     f"unknown placeholder '{name.name}'",
                                     did_you_mean(name.name, [k for k in env.globals
                                                              if not k.startswith("_")])))
     reported: set[tuple[int, str]] = set()
-    for node in tree.find_all(nodes.Getattr):
+    for node in found:
+        if not isinstance(node, nodes.Getattr):
+            continue
         problem = _check_path(node, env.globals, entry)
         if problem and (problem.line, problem.message) not in reported:
             reported.add((problem.line, problem.message))
@@ -214,7 +277,29 @@ def _error_line(entry: Entry, error: BaseException) -> int:
 
 def _markdown_to_html(text: str, entry: Entry,
                       entry_urls: Mapping[str, str]) -> tuple[str | None, list[Problem]]:
-    links = _EntryLinks(entry, entry_urls)
+    converter, links = _take_converter()
+    links.start(entry, entry_urls)
+    html = converter.reset().convert(text)
+    _IDLE.converter = (converter, links)   # given back only after a whole conversion
+    cleaned = clean(html)
+    problems = links.problems + [_unsafe(entry, found) for found in findings(html, cleaned)]
+    return (None, problems) if problems else (cleaned, [])
+
+
+# Making a Markdown instance (its extensions, processors and patterns) took nearly as long
+# as converting an answer: one is reused, reset before each answer (Python-Markdown's way
+# to convert several texts). One per thread (the preview builds in a thread of its own);
+# taken while in use, so that a conversion stopped midway (the time limit) leaves nothing
+# half-done to the next answer: a new one is made instead.
+_IDLE = threading.local()
+
+
+def _take_converter() -> tuple[markdown.Markdown, _EntryLinks]:
+    idle = getattr(_IDLE, "converter", None)
+    _IDLE.converter = None
+    if idle is not None:
+        return idle
+    links = _EntryLinks()
     converter = markdown.Markdown(
         extensions=["toc", "tables", "sane_lists", "attr_list", links],
         extension_configs={"toc": {"slugify": slugify_unicode, "toc_depth": "2-4"},
@@ -222,9 +307,7 @@ def _markdown_to_html(text: str, entry: Entry,
                            "tables": {"use_align_attribute": True}},
         output_format="html",
     )
-    html = converter.convert(text)
-    problems = links.problems + [_unsafe(entry, found) for found in findings(html)]
-    return (None, problems) if problems else (clean(html), [])
+    return converter, links
 
 
 def _unsafe(entry: Entry, found: Finding) -> Problem:
@@ -272,13 +355,20 @@ class _TextCollector(HTMLParser):
 
 
 class _EntryLinks(Extension):
-    """Rewrites `[…](other-entry.md#part)` to the other entry's page in the same language."""
+    """Rewrites `[…](other-entry.md#part)` to the other entry's page in the same language
+    (of the entry given to `start`, before each conversion)."""
 
-    def __init__(self, entry: Entry, entry_urls: Mapping[str, str]) -> None:
+    entry: Entry
+    entry_urls: Mapping[str, str]
+
+    def __init__(self) -> None:
         super().__init__()
+        self.problems: list[Problem] = []
+
+    def start(self, entry: Entry, entry_urls: Mapping[str, str]) -> None:
         self.entry = entry
         self.entry_urls = entry_urls
-        self.problems: list[Problem] = []
+        self.problems = []
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
         md.treeprocessors.register(_LinkRewriter(md, self), "entry_links", 5)

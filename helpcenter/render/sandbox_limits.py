@@ -102,6 +102,9 @@ class BoundedSandbox(SandboxedEnvironment):
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self.budget = Budget()
+        # see render_outputs: each `{{ … }}` compiled alone, and what it rendered
+        self._expressions: dict[str, Template] = {}
+        self._rendered: dict[str, tuple[str, int, int]] = {}
         self.globals["range"] = self._range
         self.filters.update({_ITERATE: self._iterate, _EMIT: self._emit,
                              _CHARGE: self._charge, _TEXT: self._text})
@@ -114,6 +117,62 @@ class BoundedSandbox(SandboxedEnvironment):
         for name, function in list(self.filters.items()):
             if not hasattr(function, "limits_checked"):
                 self.filters[name] = self._bounded_filter(name, function)
+
+    # -- templates of text and placeholders only ---------------------------------------
+
+    def render_outputs(self, tree: nodes.Template) -> str | None:
+        """What the compiled template of `tree` renders, without compiling it, when the
+        template is only text and `{{ … }}` (no tag: no loop, no variable, no include),
+        as answers are; None for any other template, and when anything fails (the caller
+        then compiles and renders the whole template, whose errors name their lines).
+
+        Each distinct `{{ … }}` is compiled once as a template of its own, in this
+        environment (an answer's placeholders are the same few in hundreds of answers),
+        and they run in order in one page's budget, charged as the whole template's
+        would be plus a step for each: never less, so this succeeds only where the
+        whole template would. The tree may be rewritten: parse the source again to
+        compile it.
+
+        What a `{{ … }}` renders is kept too, with the steps and characters it cost,
+        which are charged again each time it is reused: it depends only on the
+        environment's values and filters, fixed for its life (content can call no method
+        that changes a value, and no filter changes its input or depends on anything
+        else)."""
+        if not all(isinstance(node, nodes.Output) for node in tree.body):
+            return None
+        try:
+            self.start_page()
+            budget = self.budget
+            self._charge(None, "", sum(len(data.data) for data in _literal_text(tree.body)))
+            parts = []
+            for output in tree.body:
+                for child in output.nodes:
+                    if isinstance(child, nodes.TemplateData):
+                        parts.append(child.data)
+                        continue
+                    key = repr(child)  # the kind and fields of each node, not line numbers
+                    rendered = self._rendered.get(key)
+                    if rendered is None:
+                        steps, written = budget.steps, budget.output
+                        alone = self._expression_template(key, child)
+                        text = self.concat(alone.root_render_func(alone.new_context({})))
+                        rendered = self._rendered[key] = (
+                            text, budget.steps - steps, budget.output - written)
+                    else:
+                        budget.step(rendered[1])
+                        budget.write(rendered[2])
+                    parts.append(rendered[0])
+            return "".join(parts)
+        except Exception:  # whatever it is, the whole template reports it, with its line
+            return None
+
+    def _expression_template(self, key: str, expression: nodes.Expr) -> Template:
+        found = self._expressions.get(key)
+        if found is None:
+            alone = nodes.Template([nodes.Output([expression], lineno=1)], lineno=1)
+            alone.set_environment(self)
+            found = self._expressions[key] = self.from_string(alone)
+        return found
 
     # -- the rewritten tree --------------------------------------------------------------
 

@@ -47,6 +47,7 @@ from helpcenter.render.dependencies import (
     policy_paths,
 )
 from helpcenter.render.formatting import FilterInputError, Formatter, mailto_link
+from helpcenter.render.listings import RelatedEntries
 from helpcenter.render.markdown_body import (
     content_environment,
     first_paragraph,
@@ -186,7 +187,7 @@ class _LanguageRenderer:
         alternates = self._alternates(entry.slug)
         description = entry.description or first_paragraph(body) or entry.title
         shown_related = related.of(entry)
-        siblings = related.in_category(entry.category)
+        siblings = related.around(entry)
         tools = tools_for(entry.policies)
         html = self._page(result, "entry.html", url, alternates,
                           entry=entry, body=body,
@@ -204,7 +205,8 @@ class _LanguageRenderer:
                              ("members", lang, "category", entry.category),
                              *(("members", lang, "policy", p) for p in entry.policies),
                              *(("exists", code, slug) for code in self.config.codes),
-                             *(("listing", lang, e.slug) for e in (*shown_related, *siblings)),
+                             *(("listing", lang, e.slug)
+                               for e in (*shown_related, *siblings.entries)),
                              *(("policy", lang, path)
                                for path in _body_policy_paths(entry.body)),
                              *self.reads.keys(lang)]
@@ -341,55 +343,6 @@ def _faq_page(question: str, answer_html: str) -> dict[str, Any]:
     return {"@context": "https://schema.org", "@type": "FAQPage", "mainEntity": [{
         "@type": "Question", "name": question,
         "acceptedAnswer": {"@type": "Answer", "text": plain_text(answer_html)}}]}
-
-
-RELATED = 5  # entries listed under "related questions"
-
-
-class RelatedEntries:
-    """For each entry of one language, the other entries about the same policy or in the
-    same category, closest first: those sharing a policy, then those only in the same
-    category, each by (order, slug); the first RELATED.
-
-    Found through lists by policy and by category, each sorted once, and only their first
-    few items: comparing every pair of entries grew with the square of their number (about
-    a minute per language at 5,000 entries)."""
-
-    def __init__(self, entries: list[Entry]) -> None:
-        self.by_policy: dict[str, list[Entry]] = {}
-        self.by_category: dict[str, list[Entry]] = {}
-        for entry in entries:
-            for policy_id in set(entry.policies):
-                self.by_policy.setdefault(policy_id, []).append(entry)
-            self.by_category.setdefault(entry.category, []).append(entry)
-        for found in (*self.by_policy.values(), *self.by_category.values()):
-            found.sort(key=_place)
-
-    def of(self, entry: Entry) -> list[Entry]:
-        policies = frozenset(entry.policies)
-        sharing = {id(other): other for policy_id in policies
-                   for other in self._first(self.by_policy[policy_id], entry)}
-        closest = sorted(sharing.values(), key=_place)[:RELATED]
-        if len(closest) < RELATED:
-            closest += self._first(self.by_category.get(entry.category, []), entry,
-                                   RELATED - len(closest), skip=policies)
-        return closest
-
-    def in_category(self, category_id: str) -> list[Entry]:
-        """A category's entries in the order editors gave them."""
-        return list(self.by_category.get(category_id, []))
-
-    @staticmethod
-    def _first(ordered: list[Entry], entry: Entry, count: int = RELATED,
-               skip: frozenset[str] = frozenset()) -> list[Entry]:
-        """The first `count` of `ordered`, leaving out `entry` and those sharing `skip`."""
-        found: list[Entry] = []
-        for other in ordered:
-            if len(found) == count:
-                break
-            if other.slug != entry.slug and skip.isdisjoint(other.policies):
-                found.append(other)
-        return found
 
 
 def _in_category(entries: list[Entry], category_id: str) -> list[Entry]:
