@@ -60,13 +60,14 @@ class BuildReport:
 
 
 def render_and_check(sources: Sources, previous: Mapping[str, Page] | None = None,
-                     known: TargetHits | None = None) -> BuiltSite:
+                     known: TargetHits | None = None, parallel: bool = False) -> BuiltSite:
     """Stages 2 and 3: the site in memory, checked. `previous`: the pages of an earlier
     run by path, each used again when nothing it was made from changed; `known`: that
-    run's `target_hits`."""
+    run's `target_hits`; `parallel`: render the languages in parallel processes."""
     assets, asset_names = fingerprint(static_files(sources))
     result = render_site(sources, {_asset_name(path): _asset_name(hashed)
-                                   for path, hashed in asset_names.items()}, previous)
+                                   for path, hashed in asset_names.items()}, previous,
+                         parallel)
     stop_if_any(result.problems)
     pages = sorted(result.pages, key=lambda page: page.path)
     problems, hits = check_pages(sources, pages, assets, known)
@@ -132,7 +133,7 @@ def build_site(root: Path, out: Path | None = None, base_url: str | None = None,
     sources = load_sources(root, base_url)
     previous = state.pages() if state is not None else None
     progress("render")
-    site = render_and_check(sources, previous)
+    site = render_and_check(sources, previous, parallel=True)
     progress("write")
     reused = state.reusable_files(site.files) if state is not None else {}
     index = state.published_index() if state is not None and _index_unchanged(

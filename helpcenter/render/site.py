@@ -10,7 +10,10 @@ again instead of being rendered.
 
 from __future__ import annotations
 
+import concurrent.futures
 import functools
+import multiprocessing
+import os
 import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -67,32 +70,83 @@ class RenderResult:
     rendered: int = 0   # pages rendered (the others were used again from `previous`)
 
 
+# Below this many entries, forking worker processes costs more than it saves.
+PARALLEL_FROM_ENTRIES = 200
+
+
 def render_site(sources: Sources, asset_names: Mapping[str, str] | None = None,
-                previous: Mapping[str, Page] | None = None) -> RenderResult:
+                previous: Mapping[str, Page] | None = None,
+                parallel: bool = False) -> RenderResult:
     """Every page. `asset_names` maps the theme's file names to the hashed names they are
     published under (assets.py); `previous` holds the pages of an earlier render by path,
-    each used again when its inputs have not changed."""
-    config = sources.config
+    each used again when its inputs have not changed. `parallel`: with many entries to
+    render, each language is rendered in its own process (the build; never the preview,
+    whose server threads must not be forked)."""
+    job = _SiteRender(sources, Urls(sources.config, asset_names or {}), previous or {})
+    languages = list(sources.config.codes)
+    workers = min(len(languages), os.cpu_count() or 1)
+    if parallel and workers > 1 and not previous \
+            and len(sources.entries) >= PARALLEL_FROM_ENTRIES:
+        parts = _render_in_processes(job, languages, workers)
+    else:
+        parts = [job.language(lang) for lang in languages]
     result = RenderResult(problems=policy_text_problems(sources.policies))
-    urls = Urls(config, asset_names or {})
-    localized = {lang: localize(sources.policies.policies, lang, config.codes)
-                 for lang in config.codes}
-    digests = Digests(sources, localized, urls.assets)
-    by_slug = _translations_by_slug(sources.entries)
-    calculator = calculator_data(sources.policies.policies, sources.policies.shop)
-    for lang in config.codes:
-        renderer = _LanguageRenderer(sources, lang, urls, localized[lang], by_slug, digests,
-                                     previous or {})
-        renderer.calculator = _calculator_context(calculator, renderer,
-                                                  sources.script_messages)
-        digests.calculators[lang] = renderer.calculator
-        mine = [e for e in sources.entries if e.lang == lang]
+    for part in parts:
+        result.pages += part.pages
+        result.problems += part.problems
+        result.rendered += part.rendered
+    _render_bilingual_pages(sources, job.urls, job.digests, job.previous, result)
+    return result
+
+
+class _SiteRender:
+    """What every language's pages share: the sources, the URLs, the localized policies,
+    the digests of the inputs."""
+
+    def __init__(self, sources: Sources, urls: Urls, previous: Mapping[str, Page]) -> None:
+        self.sources, self.urls, self.previous = sources, urls, previous
+        codes = sources.config.codes
+        self.localized = {lang: localize(sources.policies.policies, lang, codes)
+                          for lang in codes}
+        self.digests = Digests(sources, self.localized, urls.assets)
+        self.by_slug = _translations_by_slug(sources.entries)
+        self.calculator = calculator_data(sources.policies.policies, sources.policies.shop)
+
+    def language(self, lang: str) -> RenderResult:
+        """Every page of one language."""
+        result = RenderResult()
+        renderer = _LanguageRenderer(self.sources, lang, self.urls, self.localized[lang],
+                                     self.by_slug, self.digests, self.previous)
+        renderer.calculator = _calculator_context(self.calculator, renderer,
+                                                  self.sources.script_messages)
+        self.digests.calculators[lang] = renderer.calculator
+        mine = [e for e in self.sources.entries if e.lang == lang]
         renderer.render_entries(mine, result)
         renderer.render_home(mine, result)
         renderer.render_calculator(result)
         renderer.render_search(result)
-    _render_bilingual_pages(sources, urls, digests, previous or {}, result)
-    return result
+        return result
+
+
+def _render_in_processes(job: _SiteRender, languages: list[str],
+                         workers: int) -> list[RenderResult]:
+    """One language per process. The workers are forked, so they start with the loaded
+    sources as they are (nothing is sent to them); each sends back its pages."""
+    with concurrent.futures.ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+            initializer=_adopt, initargs=(job,)) as pool:
+        return list(pool.map(_render_adopted, languages))
+
+
+_adopted: list[_SiteRender] = []   # in a worker process only: the job it was forked with
+
+
+def _adopt(job: _SiteRender) -> None:
+    _adopted.append(job)
+
+
+def _render_adopted(lang: str) -> RenderResult:
+    return _adopted[0].language(lang)
 
 
 def _calculator_context(data: dict[str, Any], renderer: _LanguageRenderer,
