@@ -19,6 +19,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, Site, snapshot
 
+from helpcenter.problems import BuildFailed
+from helpcenter.write.search_index import SearchIndexer, bundle_key, pages_to_index
+
 LANGUAGES = ("ja", "en")
 # Texts of the page around the answer, which must never be found by a search.
 NOT_ANSWERS = {
@@ -208,3 +211,60 @@ def test_a_broken_link_on_the_search_page_is_reported_by_the_link_check(site: Si
     result = site.run("check")
     assert result.code == 1
     assert "(output) ja/search/index.html: broken link '/ja/no-such-page/'" in result.stderr
+
+
+# The indexer's own interface, as the pipeline and the preview call it.
+
+def indexed_pages(out: Path) -> list[tuple[str, str]]:
+    files = snapshot(out)
+    return [(path, files[path].decode("utf-8")) for path in pages_to_index(files, LANGUAGES)]
+
+
+def make_bundle(pages: list[tuple[str, str]], cache: Path | None = None) -> dict[str, bytes]:
+    with SearchIndexer(cache) as indexer:
+        indexer.start()
+        for path, html in pages:
+            indexer.add(path, html)
+        return indexer.finish()
+
+
+def test_the_indexer_gives_the_published_bundle_in_memory(built_site: Site) -> None:
+    """Pagefind warmed up on a throw-away Japanese page makes the same bundle."""
+    published = {path.removeprefix("pagefind/"): data
+                 for path, data in snapshot(built_site.out).items()
+                 if path.startswith("pagefind/") and path != "pagefind/synonyms.json"}
+    assert make_bundle(indexed_pages(built_site.out)) == published
+
+
+def test_pages_must_be_added_in_sorted_order() -> None:
+    with SearchIndexer() as indexer:
+        indexer.add("en/b/index.html", "<html></html>")
+        with pytest.raises(ValueError, match="sorted order"):
+            indexer.add("en/a/index.html", "<html></html>")
+
+
+def test_the_bundle_of_unchanged_pages_is_reused_without_starting_pagefind(
+        built_site: Site, tmp_path: Path, monkeypatch) -> None:
+    pages = indexed_pages(built_site.out)
+    cache = tmp_path / "cache"
+    first = make_bundle(pages, cache)
+    assert [p.name for p in cache.iterdir()] == [f"{bundle_key(pages)}.bundle"]
+
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
+    assert make_bundle(pages, cache) == first  # Pagefind would have failed
+
+    changed = [(path, html.replace("全国一律", "全国どこでも一律")) for path, html in pages]
+    assert bundle_key(changed) != bundle_key(pages)
+    with pytest.raises(BuildFailed, match="Pagefind failed: No such file or directory"):
+        make_bundle(changed, cache)
+    monkeypatch.delenv("PAGEFIND_BINARY_PATH")
+
+    stored = cache / f"{bundle_key(pages)}.bundle"
+    data = bytearray(stored.read_bytes())
+    data[len(data) // 2] ^= 1  # one bit of the stored index
+    stored.write_bytes(bytes(data))
+    assert make_bundle(pages, cache) == first  # made again, and stored again whole
+    assert stored.read_bytes() != bytes(data)
+    (cache / ".half-written.part").write_bytes(b"helpcenter-search-bundle")
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
+    assert make_bundle(pages, cache) == first

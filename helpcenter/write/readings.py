@@ -25,7 +25,6 @@ from __future__ import annotations
 import json
 import unicodedata
 from collections.abc import Iterable
-from pathlib import Path
 from typing import NamedTuple
 
 from sudachipy import Dictionary, Morpheme, SplitMode, Tokenizer
@@ -162,9 +161,9 @@ def _common_prefix(a: str, b: str) -> str:
     return a[:length]
 
 
-def write_readings(bundle: Path, texts_by_language: dict[str, list[str]]) -> None:
+def readings_file(texts_by_language: dict[str, list[str]]) -> bytes:
     """pagefind/readings.json for the Japanese pages (the only language read in kana)."""
     japanese = texts_by_language.get("ja", [])
     readings = {"ja": readings_of(japanese, make_tokenizer())} if japanese else {}
-    text = json.dumps(readings, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    (bundle / READINGS_FILE).write_text(text, encoding="utf-8")
+    return json.dumps(readings, ensure_ascii=False, sort_keys=True,
+                      separators=(",", ":")).encode("utf-8")
