@@ -20,7 +20,8 @@ import pytest
 from conftest import ROOT, Site, snapshot
 
 from helpcenter.problems import BuildFailed
-from helpcenter.write.search_index import SearchIndexer, bundle_key, pages_to_index
+from helpcenter.write import search_index
+from helpcenter.write.search_index import SearchIndexer, bundle_key, indexed_part, pages_to_index
 
 LANGUAGES = ("ja", "en")
 # Texts of the page around the answer, which must never be found by a search.
@@ -268,3 +269,29 @@ def test_the_bundle_of_unchanged_pages_is_reused_without_starting_pagefind(
     (cache / ".half-written.part").write_bytes(b"helpcenter-search-bundle")
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
     assert make_bundle(pages, cache) == first
+
+
+def test_pagefind_is_given_only_the_part_of_a_page_it_reads(built_site: Site,
+                                                            monkeypatch) -> None:
+    """The head and the data-pagefind-body element make the same bundle as the page."""
+    pages = indexed_pages(built_site.out)
+    trimmed = make_bundle(pages)
+    entry = dict(pages)["en/shipping-cost/index.html"]
+    assert len(indexed_part(entry)) < len(entry) / 2
+    monkeypatch.setattr(search_index, "indexed_part", lambda html: html)
+    assert make_bundle(pages) == trimmed
+
+
+@pytest.mark.parametrize(("html", "sent"), [
+    ('<html lang="en"><head><title>T</title></head><body class="b"><nav>n</nav>'
+     "<article data-pagefind-body>a<article>b</article>c</article><footer>f</footer>"
+     "</body></html>",
+     '<html lang="en"><head><title>T</title></head><body class="b">'
+     "<article data-pagefind-body>a<article>b</article>c</article></body></html>"),
+    ("<html><body><p>no marker</p></body></html>", None),
+    ("<html><body><div data-pagefind-body>a</div><p data-pagefind-filter='x'>f</p></body></html>",
+     None),  # a filter outside the body: the whole page
+    ("<html><body><div data-pagefind-body>not closed</body></html>", None),
+])
+def test_the_indexed_part_of_a_page(html: str, sent: str | None) -> None:
+    assert indexed_part(html) == (html if sent is None else sent)
