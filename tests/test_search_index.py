@@ -21,6 +21,7 @@ from conftest import ROOT, Site, snapshot
 
 from helpcenter.problems import BuildFailed
 from helpcenter.write import search_index
+from helpcenter.write.readings import make_tokenizer, readings_of
 from helpcenter.write.search_index import SearchIndexer, bundle_key, indexed_part, pages_to_index
 
 LANGUAGES = ("ja", "en")
@@ -295,3 +296,10 @@ def test_pagefind_is_given_only_the_part_of_a_page_it_reads(built_site: Site,
 ])
 def test_the_indexed_part_of_a_page(html: str, sent: str | None) -> None:
     assert indexed_part(html) == (html if sent is None else sent)
+
+
+def test_the_readings_of_a_page_longer_than_sudachi_takes_at_once() -> None:
+    """Sudachi refuses more than 49,149 bytes; a page's text is one line for it."""
+    text = "ご注文の商品を返品される場合は、当店までご連絡ください。" * 800  # 66,000 bytes
+    words = readings_of([text], make_tokenizer())["words"]
+    assert words["へんぴん"] == ["返品"] and words["ちゅうもん"] == ["注文"]

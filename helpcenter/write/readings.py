@@ -34,6 +34,7 @@ CONTENT_WORDS = ("名詞", "動詞", "形容詞", "形状詞", "副詞")
 INFLECTED = ("動詞", "形容詞")
 NOUN_RUN = 3  # the longest run of adjacent nouns filed as one compound
 SHORTEST_READING = 2
+LONGEST_INPUT = 49149  # bytes: Sudachi refuses a longer text ("Input is too long")
 
 
 # Katakana ァ..ヶ -> hiragana ぁ..ゖ (0x60 lower); a constant, built once.
@@ -78,9 +79,9 @@ def readings_of(texts: Iterable[str], tokenizer: Tokenizer) -> dict[str, dict[st
     forms: dict[str, set[str]] = {}
     known: dict[tuple[int, int, str], _Word] = {}
     for text in texts:
-        for line in text.splitlines():
+        for piece in (piece for line in text.splitlines() for piece in _pieces(line)):
             found = []
-            for morpheme in tokenizer.tokenize(line):
+            for morpheme in tokenizer.tokenize(piece):
                 key = (morpheme.word_id(), morpheme.part_of_speech_id(), morpheme.surface())
                 word = known.get(key)
                 if word is None:
@@ -92,6 +93,18 @@ def readings_of(texts: Iterable[str], tokenizer: Tokenizer) -> dict[str, dict[st
                     (forms if is_form else words).setdefault(reading, set()).add(surface)
     forms = {reading: found - words.get(reading, set()) for reading, found in forms.items()}
     return {"words": _sorted(words), "forms": _sorted({r: f for r, f in forms.items() if f})}
+
+
+def _pieces(line: str) -> list[str]:
+    """The line, or if Sudachi would refuse it, pieces of it cut after a 。 or a space
+    (a whole page is one line in Pagefind's fragments: 16,000 Japanese characters)."""
+    pieces = []
+    while len(line.encode("utf-8")) > LONGEST_INPUT:
+        head = line[:LONGEST_INPUT // 4]  # a character is at most 4 bytes
+        cut = max(head.rfind("。"), head.rfind(" "), head.rfind("\u3000")) + 1 or len(head)
+        pieces.append(line[:cut])
+        line = line[cut:]
+    return [*pieces, line]
 
 
 def _sorted(found: dict[str, set[str]]) -> dict[str, list[str]]:
