@@ -3,10 +3,11 @@
 The published build indexes its staging folder with Pagefind (search_index.py). The
 preview lives in memory, so it hands the HTML of its last good build straight to the
 same SearchIndexer (no folder is written) and serves the index from memory. Indexing
-takes 1.5 s on the real site and 2.5 s on 2 x 1,000 entries: it runs after the page has
-reloaded, in its own thread, so a search in the preview is at most that much behind the
-text. A build whose indexed pages are unchanged (an edit of a template part that the
-entries do not show, say) keeps the last index without starting Pagefind.
+takes about a second on the real site, most of it Pagefind loading its Japanese
+segmenter: it runs after the page has reloaded, in its own thread, so a search in the
+preview is at most that much behind the text. A build whose indexed pages are unchanged
+(an edit of a template part that the entries do not show, say) keeps the last index
+without starting Pagefind.
 """
 
 from __future__ import annotations
