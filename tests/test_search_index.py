@@ -224,7 +224,7 @@ def indexed_pages(out: Path) -> list[tuple[str, str]]:
 
 def make_bundle(pages: list[tuple[str, str]], cache: Path | None = None) -> dict[str, bytes]:
     with SearchIndexer(cache) as indexer:
-        indexer.start()
+        indexer.start(warm_up=any(path.startswith("ja/") for path, _ in pages))
         for path, html in pages:
             indexer.add(path, html)
         return indexer.finish()

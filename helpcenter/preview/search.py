@@ -35,7 +35,7 @@ class SearchIndex:
             bundle = self._last[1]
         else:
             with SearchIndexer() as indexer:
-                indexer.start()
+                indexer.start(warm_up="ja" in languages)
                 for path, html in indexed:
                     indexer.add(path, html)
                 bundle = indexer.finish()

@@ -130,12 +130,13 @@ class SearchIndexer:
     def __exit__(self, *_: object) -> None:
         self.close()
 
-    def start(self) -> None:
-        """Launch Pagefind and warm it up; returns at once (Pagefind works on its own)."""
+    def start(self, warm_up: bool = True) -> None:
+        """Launch Pagefind and, for a site with Japanese pages, have it load its segmenter
+        now; returns at once (Pagefind works on its own)."""
         if self._service is not None or self._failure is not None:
             return
         try:
-            self._service = _Service()
+            self._service = _Service(warm_up)
         except OSError as error:  # not installed: said by finish()
             self._failure = error
             return
@@ -166,7 +167,7 @@ class SearchIndexer:
         if cached is not None:
             self.close()
             return cached
-        self.start()
+        self.start(warm_up=False)  # (the first Japanese page loads the segmenter anyway)
         try:
             if self._failure is not None:
                 raise self._failure
@@ -194,7 +195,7 @@ def index_site(folder: Path, pages: list[Page], cache: Path | None = None) -> No
     """Write the search index of the entry pages staged in `folder` to folder/pagefind/."""
     languages = sorted({page.lang for page in pages if page.lang})
     with SearchIndexer(cache) as indexer:
-        indexer.start()
+        indexer.start(warm_up="ja" in languages)
         for relative in _pages_to_index(folder, languages):
             indexer.add(relative, (folder / relative).read_text("utf-8"))
         files = indexer.finish()
@@ -224,7 +225,8 @@ class _Service:
     sent. A thread writes (add() never waits for Pagefind) and another reads the answers
     as they come (neither side waits on a full pipe)."""
 
-    def __init__(self) -> None:
+    def __init__(self, warm_up: bool = True) -> None:
+        self.warm_up = warm_up
         binary = get_executable()
         if binary is None:
             raise FileNotFoundError("the Pagefind program is not installed")
@@ -284,11 +286,12 @@ class _Service:
         stdin = self.process.stdin
         assert stdin is not None
         try:
-            warm_up = self._ask(stdin, {"type": "NewIndex", "config": None})["index_id"]
-            self._send(stdin, {"type": "AddFile", "index_id": warm_up,
-                               "file_path": "warm-up/index.html", "url": None,
-                               "file_contents": WARM_UP_PAGE})
-            self._send(stdin, {"type": "DeleteIndex", "index_id": warm_up})
+            if self.warm_up:
+                warm = self._ask(stdin, {"type": "NewIndex", "config": None})["index_id"]
+                self._send(stdin, {"type": "AddFile", "index_id": warm,
+                                   "file_path": "warm-up/index.html", "url": None,
+                                   "file_contents": WARM_UP_PAGE})
+                self._send(stdin, {"type": "DeleteIndex", "index_id": warm})
             index_id = self._ask(stdin, {"type": "NewIndex", "config": None})["index_id"]
             while (page := self._next(stdin)) is not None:
                 path, html = page
