@@ -19,6 +19,11 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, Site, snapshot
 
+from helpcenter.problems import BuildFailed
+from helpcenter.write import search_index
+from helpcenter.write.readings import make_tokenizer, readings_of
+from helpcenter.write.search_index import SearchIndexer, bundle_key, indexed_part, pages_to_index
+
 LANGUAGES = ("ja", "en")
 # Texts of the page around the answer, which must never be found by a search.
 NOT_ANSWERS = {
@@ -208,3 +213,93 @@ def test_a_broken_link_on_the_search_page_is_reported_by_the_link_check(site: Si
     result = site.run("check")
     assert result.code == 1
     assert "(output) ja/search/index.html: broken link '/ja/no-such-page/'" in result.stderr
+
+
+# The indexer's own interface, as the pipeline and the preview call it.
+
+def indexed_pages(out: Path) -> list[tuple[str, str]]:
+    files = snapshot(out)
+    return [(path, files[path].decode("utf-8")) for path in pages_to_index(files, LANGUAGES)]
+
+
+def make_bundle(pages: list[tuple[str, str]], cache: Path | None = None) -> dict[str, bytes]:
+    with SearchIndexer(cache) as indexer:
+        indexer.start(warm_up=any(path.startswith("ja/") for path, _ in pages))
+        for path, html in pages:
+            indexer.add(path, html)
+        return indexer.finish()
+
+
+def test_the_indexer_gives_the_published_bundle_in_memory(built_site: Site) -> None:
+    """Pagefind warmed up on a throw-away Japanese page makes the same bundle."""
+    published = {path.removeprefix("pagefind/"): data
+                 for path, data in snapshot(built_site.out).items()
+                 if path.startswith("pagefind/") and path != "pagefind/synonyms.json"}
+    assert make_bundle(indexed_pages(built_site.out)) == published
+
+
+def test_pages_must_be_added_in_sorted_order() -> None:
+    with SearchIndexer() as indexer:
+        indexer.add("en/b/index.html", "<html></html>")
+        with pytest.raises(ValueError, match="sorted order"):
+            indexer.add("en/a/index.html", "<html></html>")
+
+
+def test_the_bundle_of_unchanged_pages_is_reused_without_starting_pagefind(
+        built_site: Site, tmp_path: Path, monkeypatch) -> None:
+    pages = indexed_pages(built_site.out)
+    cache = tmp_path / "cache"
+    first = make_bundle(pages, cache)
+    assert [p.name for p in cache.iterdir()] == [f"{bundle_key(pages)}.bundle"]
+
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
+    assert make_bundle(pages, cache) == first  # Pagefind would have failed
+
+    changed = [(path, html.replace("全国一律", "全国どこでも一律")) for path, html in pages]
+    assert bundle_key(changed) != bundle_key(pages)
+    with pytest.raises(BuildFailed, match="Pagefind failed: No such file or directory"):
+        make_bundle(changed, cache)
+    monkeypatch.delenv("PAGEFIND_BINARY_PATH")
+
+    stored = cache / f"{bundle_key(pages)}.bundle"
+    data = bytearray(stored.read_bytes())
+    data[len(data) // 2] ^= 1  # one bit of the stored index
+    stored.write_bytes(bytes(data))
+    assert make_bundle(pages, cache) == first  # made again, and stored again whole
+    assert stored.read_bytes() != bytes(data)
+    (cache / ".half-written.part").write_bytes(b"helpcenter-search-bundle")
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
+    assert make_bundle(pages, cache) == first
+
+
+def test_pagefind_is_given_only_the_part_of_a_page_it_reads(built_site: Site,
+                                                            monkeypatch) -> None:
+    """The head and the data-pagefind-body element make the same bundle as the page."""
+    pages = indexed_pages(built_site.out)
+    trimmed = make_bundle(pages)
+    entry = dict(pages)["en/shipping-cost/index.html"]
+    assert len(indexed_part(entry)) < len(entry) / 2
+    monkeypatch.setattr(search_index, "indexed_part", lambda html: html)
+    assert make_bundle(pages) == trimmed
+
+
+@pytest.mark.parametrize(("html", "sent"), [
+    ('<html lang="en"><head><title>T</title></head><body class="b"><nav>n</nav>'
+     "<article data-pagefind-body>a<article>b</article>c</article><footer>f</footer>"
+     "</body></html>",
+     '<html lang="en"><head><title>T</title></head><body class="b">'
+     "<article data-pagefind-body>a<article>b</article>c</article></body></html>"),
+    ("<html><body><p>no marker</p></body></html>", None),
+    ("<html><body><div data-pagefind-body>a</div><p data-pagefind-filter='x'>f</p></body></html>",
+     None),  # a filter outside the body: the whole page
+    ("<html><body><div data-pagefind-body>not closed</body></html>", None),
+])
+def test_the_indexed_part_of_a_page(html: str, sent: str | None) -> None:
+    assert indexed_part(html) == (html if sent is None else sent)
+
+
+def test_the_readings_of_a_page_longer_than_sudachi_takes_at_once() -> None:
+    """Sudachi refuses more than 49,149 bytes; a page's text is one line for it."""
+    text = "ご注文の商品を返品される場合は、当店までご連絡ください。" * 800  # 66,000 bytes
+    words = readings_of([text], make_tokenizer())["words"]
+    assert words["へんぴん"] == ["返品"] and words["ちゅうもん"] == ["注文"]
