@@ -123,13 +123,6 @@ class BuildCache:
                 if path in known and known[path][1] == len(data)
                 and known[path][0] == hashlib.sha256(data).hexdigest()}
 
-    def published_index(self) -> Path | None:
-        """The published site's search index folder, when the site is intact."""
-        if self.saved is None or not self._published_intact():
-            return None
-        index = self.out.parent / self.saved.site / "pagefind"
-        return index if (index / "pagefind-entry.json").is_file() else None
-
     def save(self, site: BuiltSite, placeholders: list[str], codes: tuple[str, ...]) -> None:
         """Record the build just published at `out` (best effort: a cache that cannot be
         written only makes the next build slower)."""

@@ -34,8 +34,8 @@ from helpcenter.render.calculator import calendar_warning, today_in_shop_timezon
 from helpcenter.render.pages import Page
 from helpcenter.render.site import render_site, sitemap, static_files
 from helpcenter.write.headers import write_headers
-from helpcenter.write.output import link_unchanged, output_problems, write_site
-from helpcenter.write.search_index import BUNDLE, index_site
+from helpcenter.write.output import output_problems, write_site
+from helpcenter.write.search_index import BUNDLE, SearchIndexer, check_counts, pages_to_index
 
 
 @dataclass(frozen=True)
@@ -130,16 +130,19 @@ def build_site(root: Path, out: Path | None = None, base_url: str | None = None,
         return BuildReport(target, saved.per_language, saved.file_count,
                            time.perf_counter() - started, saved.warnings, saved.placeholders,
                            0, unchanged=True)
-    sources = load_sources(root, base_url)
-    previous = state.pages() if state is not None else None
-    progress("render")
-    site = render_and_check(sources, previous, parallel=True)
-    progress("write")
-    reused = state.reusable_files(site.files) if state is not None else {}
-    index = state.published_index() if state is not None and _index_unchanged(
-        site, reused) else None
-    write_site(target, site.files, finish=partial(_finish, pages=site.pages, index=index),
-               reuse=reused)
+    search_cache = root / cache.FOLDER / "search" if use_cache else None
+    with SearchIndexer(search_cache) as indexer:
+        if state is None or state.saved is None:  # no last build: Pagefind is needed;
+            indexer.start(warm_up="ja" in config.codes)  # it loads while we work
+        sources = load_sources(root, base_url)
+        previous = state.pages() if state is not None else None
+        progress("render")
+        site = render_and_check(sources, previous, parallel=True)
+        progress("write")
+        reused = state.reusable_files(site.files) if state is not None else {}
+        write_site(target, site.files, reuse=reused,
+                   finish=partial(_finish, site=site, indexer=indexer,
+                                  languages=sources.config.codes))
     placeholders = sources.config.placeholder_notices()
     if state is not None:
         state.save(site, placeholders, sources.config.codes)
@@ -150,17 +153,20 @@ def build_site(root: Path, out: Path | None = None, base_url: str | None = None,
                        site.warnings, placeholders, site.rendered)
 
 
-def _index_unchanged(site: BuiltSite, reused: Mapping[str, Path]) -> bool:
-    """Every page the search index is made from has the bytes it had in the last build.
-    (Pagefind cannot update an index: it is made again whole when any page changed.)"""
-    return all(page.path in reused for page in site.pages if page.lang)
-
-
-def _finish(folder: Path, pages: list[Page], index: Path | None = None) -> None:
-    """Complete the staged site: the search index (the published one when its pages did
-    not change), then the headers of every file."""
-    if index is None or not link_unchanged(index, folder / BUNDLE):
-        index_site(folder, pages)
+def _finish(folder: Path, site: BuiltSite, indexer: SearchIndexer,
+            languages: tuple[str, ...]) -> None:
+    """Complete the staged site: the search index (Pagefind cannot update an index: it
+    is made again whole when a page changed, or taken from the cache when none did),
+    then the headers of every file."""
+    html = {page.path: page.html for page in site.pages}
+    for path in pages_to_index(html, languages):
+        indexer.add(path, html[path])
+    files = indexer.finish()
+    check_counts(files, site.pages)
+    for name, data in sorted(files.items()):
+        target = folder / BUNDLE / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
     write_headers(folder)
 
 

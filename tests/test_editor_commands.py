@@ -362,4 +362,4 @@ def test_quiet_prints_nothing_when_all_is_well_and_verbose_prints_stages(site: S
     verbose = site.run("check", "--verbose")
     stages = [line.split()[0] for line in verbose.stdout.splitlines()
               if re.fullmatch(r"  \w+ +\d+\.\d\d s", line)]
-    assert stages == ["load", "warnings", "render"]
+    assert stages == ["load", "render"]

@@ -114,22 +114,6 @@ def _linked(source: Path, target: Path) -> bool:
     return True
 
 
-def link_unchanged(source: Path, target: Path) -> bool:
-    """Link every file under the folder `source` into `target`, except those `target`
-    has already; False, with `target` removed, if any cannot be linked."""
-    try:
-        for path in sorted(source.rglob("*")):
-            if path.is_file() and not path.is_symlink():
-                destination = target / path.relative_to(source)
-                destination.parent.mkdir(parents=True, exist_ok=True)
-                if not destination.exists():  # the new site's own file wins
-                    os.link(path, destination)
-    except OSError:
-        shutil.rmtree(target, ignore_errors=True)
-        return False
-    return True
-
-
 def _switch(out: Path, complete: Path) -> None:
     """Point `out` at `complete` with one atomic rename, then delete the previous site."""
     previous = out.parent / os.readlink(out) if out.is_symlink() else None
