@@ -32,6 +32,7 @@ from helpcenter.load.yamlfile import LineMap, parse_yaml
 from helpcenter.problems import Problem
 from helpcenter.render.pages import Page
 from helpcenter.write.readings import to_hiragana
+from helpcenter.write.search_index import indexed_part
 
 SYNONYMS_FILE = "synonyms.json"
 KEYS = ("synonyms", "unanswered")
@@ -154,7 +155,8 @@ TargetHits = dict[tuple[str, int, int, tuple[str, ...]], frozenset[str]]
 
 def check_targets(synonyms: Synonyms, pages: list[Page],
                   known: TargetHits | None = None) -> tuple[list[Problem], TargetHits]:
-    """Every target word is written on at least one entry page of its language.
+    """Every target word is written on at least one entry page of its language, in the
+    part of it that search reads (search_index.indexed_part: the question and answer).
 
     Also returns, for each entry page, the target words it holds; given back as `known`
     (the live preview's next rebuild), a page whose HTML is the same is not read again.
@@ -170,7 +172,7 @@ def check_targets(synonyms: Synonyms, pages: list[Page],
         key = (page.path, len(page.html), hash(page.html), targets[page.lang])
         words = known.get(key)
         if words is None:
-            text = normalise(html.unescape(TAGS.sub(" ", page.html)))
+            text = normalise(html.unescape(TAGS.sub(" ", indexed_part(page.html))))
             words = frozenset(t for t in targets[page.lang] if _written(t, text))
         hits[key] = words
         found.setdefault(page.lang, set()).update(words)

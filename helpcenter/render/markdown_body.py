@@ -42,6 +42,7 @@ from helpcenter.limits import (
 )
 from helpcenter.load.content import Entry
 from helpcenter.problems import Problem, did_you_mean
+from helpcenter.render.dependencies import policy_paths
 from helpcenter.render.formatting import FilterInputError
 from helpcenter.render.sandbox_limits import BoundedSandbox
 from helpcenter.render.sanitize import Finding, clean, findings
@@ -66,12 +67,14 @@ def content_environment(entries: list[Entry], filters: Mapping[str, Any],
     return env
 
 
-def render_body(entry: Entry, env: SandboxedEnvironment,
-                entry_urls: Mapping[str, str]) -> tuple[str | None, list[Problem]]:
+def render_body(entry: Entry, env: SandboxedEnvironment, entry_urls: Mapping[str, str],
+                policy_reads: set[str] | None = None) -> tuple[str | None, list[Problem]]:
+    """The body's HTML, or its problems. `policy_reads` receives the paths of the policy
+    values its placeholders read (dependencies.policy_paths)."""
     if _is_plain(entry.body):
         text = _as_template_data(entry.body)
     else:
-        text, problems = _fill_placeholders(entry, env)
+        text, problems = _fill_placeholders(entry, env, policy_reads)
         if text is None:
             return None, problems
     try:
@@ -101,6 +104,7 @@ def _as_template_data(body: str) -> str:
 
 
 def _fill_placeholders(entry: Entry, env: SandboxedEnvironment,
+                       policy_reads: set[str] | None = None,
                        ) -> tuple[str | None, list[Problem]]:
     """The body with its placeholders filled in, or the problems that prevent it.
 
@@ -110,6 +114,8 @@ def _fill_placeholders(entry: Entry, env: SandboxedEnvironment,
     the same body before: the bytecode cache) and rendered, as `get_template` would."""
     try:
         tree = env.parse(entry.body, entry.path, entry.path)
+        if policy_reads is not None:
+            policy_reads |= policy_paths(tree)
         # the sandbox rewrites the tree as it compiles it: check it before
         problems = _check_placeholders(entry, env, tree)
         if not problems and isinstance(env, BoundedSandbox):

@@ -59,7 +59,8 @@ class Page:
 
 # Attributes in the HTML the theme and the sanitizer write: always double-quoted, names in
 # lower case (tests/test_links.py compares this with a full HTML parser on every page).
-_ATTRIBUTE = re.compile(r'<[a-zA-Z][^>]*?>')
+# Only the tags that have one of the attributes the check needs are looked at.
+_TAG_WITH_LINK_OR_ID = re.compile(r'<[a-zA-Z][^<>]*?\s(?:href|src|id)="[^<>]*>')
 _VALUE = re.compile(r'\s(href|src|id|rel)="([^"]*)"')
 
 
@@ -68,17 +69,15 @@ def read_links(html: str) -> Links:
     `rel=alternate` point at the published address and are not internal references."""
     urls: list[str] = []
     ids: set[str] = set()
-    for tag in _ATTRIBUTE.finditer(html):
-        text = tag.group(0)
-        if "=" not in text:
-            continue
-        values = dict(_VALUE.findall(text))
-        if values.get("id"):
-            ids.add(_unescape(values["id"]))
-        if text.startswith("<link") and values.get("rel") in ("canonical", "alternate"):
-            continue
-        urls += [_unescape(value) for name, value in _VALUE.findall(text)
-                 if name in ("href", "src") and value]
+    for tag in _TAG_WITH_LINK_OR_ID.finditer(html):
+        values = _VALUE.findall(tag.group(0))
+        rel = next((value for name, value in values if name == "rel"), None)
+        skip = rel in ("canonical", "alternate") and tag.group(0).startswith("<link")
+        for name, value in values:
+            if name == "id" and value:
+                ids.add(_unescape(value))
+            elif name in ("href", "src") and value and not skip:
+                urls.append(_unescape(value))
     return Links(tuple(urls), frozenset(ids))
 
 

@@ -47,7 +47,6 @@ from helpcenter.render.dependencies import (
     CalculatorReads,
     Digests,
     PolicyReads,
-    policy_paths,
 )
 from helpcenter.render.formatting import FilterInputError, Formatter, mailto_link
 from helpcenter.render.listings import RelatedEntries
@@ -230,13 +229,14 @@ class _LanguageRenderer:
         for entry in entries:
             if self._reused(f"{self.lang}/{entry.slug}/index.html", result):
                 continue
-            body, problems = render_body(entry, content_env, entry_urls)
+            reads: set[str] = set()
+            body, problems = render_body(entry, content_env, entry_urls, reads)
             result.problems += problems
             if body is not None:
-                self._render_entry(entry, body, related, result)
+                self._render_entry(entry, body, related, result, reads)
 
     def _render_entry(self, entry: Entry, body: str, related: RelatedEntries,
-                      result: RenderResult) -> None:
+                      result: RenderResult, policy_reads: set[str]) -> None:
         url = self.urls.entry(self.lang, entry.slug)
         alternates = self._alternates(entry.slug)
         description = entry.description or first_paragraph(body) or entry.title
@@ -261,8 +261,7 @@ class _LanguageRenderer:
                              *(("exists", code, slug) for code in self.config.codes),
                              *(("listing", lang, e.slug)
                                for e in (*shown_related, *siblings.entries)),
-                             *(("policy", lang, path)
-                               for path in _body_policy_paths(entry.body)),
+                             *(("policy", lang, path) for path in sorted(policy_reads)),
                              *self.reads.keys(lang)]
         links = read_links(html)
         keys += [("exists", lang, target) for target in self._linked_entries(links)]
@@ -367,18 +366,6 @@ class _LanguageRenderer:
             "og_locale": og_locale(self.lang),
             "og_alternates": [og_locale(code) for code, _ in alternates if code != self.lang],
             **context})
-
-
-_PARSER = Environment(keep_trailing_newline=True)
-
-
-@functools.lru_cache(maxsize=4096)
-def _body_policy_paths(body: str) -> frozenset[str]:
-    """The policy values an entry's body reads (none without template syntax); its body
-    has rendered, so it parses."""
-    if "{" not in body:
-        return frozenset()
-    return frozenset(policy_paths(_PARSER.parse(body)))
 
 
 @functools.lru_cache(maxsize=64)
