@@ -41,10 +41,17 @@ def new_entry(site: Site) -> None:
         site.write(f"content/{lang}/gift-cards.md", text.replace("title:", "title: New", 1))
 
 
+CARDS = ("Diners Club", "American Express", "Visa", "Mastercard")
+
+
 def remove_entry(site: Site) -> None:
-    """payment-methods: its policy has another page (overseas-orders)."""
+    """payment-methods: its policy has another page (overseas-orders); the synonyms that
+    led to the card names only it names go with it."""
     for lang in ("ja", "en"):
         (site.root / "content" / lang / "payment-methods.md").unlink()
+    synonyms = site.read("content/synonyms.yaml").split("\n")
+    site.write("content/synonyms.yaml", "\n".join(
+        line for line in synonyms if not line.rstrip().endswith(CARDS)))
 
 
 EDITS: dict[str, Edit] = {

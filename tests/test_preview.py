@@ -1,57 +1,14 @@
-"""The preview's build logic without a server: what is rebuilt, skipped, kept and planned."""
+"""The preview's build logic without a server: what is rebuilt, skipped, kept and planned.
+(Which pages an edit renders again: tests/test_dependencies.py.)"""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 from conftest import Site
 
-from helpcenter.load.content import Entry
-from helpcenter.preview.builder import PreviewBuilder, affected_pages
+from helpcenter.preview.builder import PreviewBuilder
 from helpcenter.preview.watch import Debounce, changed, ignored, scan
-
-
-def entry(lang: str, slug: str, category: str = "orders", policies: tuple[str, ...] = ("x",),
-          body: str = "text", title: str = "") -> Entry:
-    return Entry(lang, slug, f"content/{lang}/{slug}.md", title or slug, category, policies,
-                 10, "", body, 7, {})
-
-
-SITE = [entry(lang, slug, category, policies, body)
-        for lang in ("ja", "en")
-        for slug, category, policies, body in (
-            ("a", "orders", ("receipts",), "see [b](b.md)"),
-            ("b", "orders", ("gift",), "text"),
-            ("c", "shipping", ("shipping",), "text"),
-            ("d", "payment", ("receipts",), "text"))]
-
-
-def changed_entry(**changes: object) -> list[Entry]:
-    return [replace(e, **changes) if (e.lang, e.slug) == ("ja", "b") else e for e in SITE]
-
-
-def test_a_body_edit_affects_the_entry_in_every_language_only() -> None:
-    assert affected_pages(SITE, changed_entry(body="new text")) == {("ja", "b"), ("en", "b")}
-
-
-def test_a_title_edit_also_affects_the_entries_that_may_list_it_as_related() -> None:
-    assert affected_pages(SITE, changed_entry(title="New title")) == {
-        ("ja", "b"), ("en", "b"), ("ja", "a")}  # 'a' shares the category; c and d do not
-
-
-def test_a_category_change_affects_the_old_and_the_new_neighbours() -> None:
-    assert affected_pages(SITE, changed_entry(category="shipping")) == {
-        ("ja", "b"), ("en", "b"), ("ja", "a"), ("ja", "c")}
-
-
-def test_removing_an_entry_affects_its_translation_neighbours_and_the_pages_linking_to_it() -> None:
-    after = [e for e in SITE if (e.lang, e.slug) != ("ja", "b")]
-    assert affected_pages(SITE, after) == {("en", "b"), ("ja", "a")}
-
-
-def test_an_unchanged_site_affects_nothing() -> None:
-    assert affected_pages(SITE, list(SITE)) == frozenset()
 
 
 def test_debounce_waits_for_quiet_but_not_forever() -> None:

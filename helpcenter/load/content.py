@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import re
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +46,10 @@ class Entry:
     body_line: int       # file line where the body starts
     front_matter_line: dict[str, int]
     translated_from: str = ""   # translations only: the source version it was made from
+    # Values later stages work out from this entry, kept with it (its digests, its source
+    # hash): an entry is never changed, so they stay true as long as the entry lives.
+    derived: dict[str, str] = field(default_factory=dict, init=False, compare=False,
+                                    repr=False)
 
     def line_of(self, key: str) -> int:
         return self.front_matter_line.get(key, 1)

@@ -53,7 +53,11 @@ def text_hash(lang: str, title: str, description: str, body: str) -> str:
 
 
 def source_hash(entry: Entry) -> str:
-    return text_hash(entry.lang, entry.title, entry.description, entry.body)
+    found = entry.derived.get("source_hash")
+    if found is None:
+        found = entry.derived["source_hash"] = text_hash(entry.lang, entry.title,
+                                                         entry.description, entry.body)
+    return found
 
 
 def file_text_hash(text: str, lang: str) -> str | None:

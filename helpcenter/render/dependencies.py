@@ -13,6 +13,7 @@ The inputs:
 
     ("entry", lang, slug)           the whole entry file, parsed
     ("listing", lang, slug)         what a list shows of it: title, description, order…
+    ("listed", lang, slug, …)       the listings of the entries a page lists, in order
     ("exists", lang, slug)          whether that entry exists (links, language switcher)
     ("members", lang, kind, id)     which entries are in a category or about a policy,
                                     with their order (related and sibling lists)
@@ -48,7 +49,17 @@ ANY_TEMPLATE = "*"
 
 
 def digest_of(value: object) -> str:
+    if value is None or isinstance(value, (bool, int)):  # small: itself
+        return repr(value)
     return hashlib.blake2b(repr(value).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _entry_digest(entry: Entry, kind: str) -> str:
+    """The digest of an entry ("entry") or of its listing ("listing"), kept with it."""
+    found = entry.derived.get(kind)
+    if found is None:
+        found = entry.derived[kind] = digest_of(entry if kind == "entry" else listing(entry))
+    return found
 
 
 def listing(entry: Entry) -> tuple[object, ...]:
@@ -69,12 +80,27 @@ class Digests:
     def of(self, key: Input) -> str:
         found = self.known.get(key)
         if found is None:
-            found = self.known[key] = digest_of(self._value(key))
+            found = self.known[key] = self._digest(key)
         return found
+
+    def _digest(self, key: Input) -> str:
+        if key[0] in ("entry", "listing"):
+            entry = self.entries.get((key[1], key[2]))
+            return _entry_digest(entry, key[0]) if entry is not None else MISSING
+        if key[0] == "listed":   # several entries' listings at once: ("listed", lang, a, b…)
+            return digest_of([self.of(("listing", key[1], slug)) for slug in key[2:]])
+        return digest_of(self._value(key))
 
     def unchanged(self, inputs: Mapping[Input, str]) -> bool:
         """Whether a page made from `inputs` would be made the same now."""
-        return bool(inputs) and all(self.of(key) == digest for key, digest in inputs.items())
+        if not inputs:
+            return False
+        known = self.known
+        for key, digest in inputs.items():
+            found = known.get(key)
+            if (found if found is not None else self.of(key)) != digest:
+                return False
+        return True
 
     def record(self, keys: Iterable[Input]) -> dict[Input, str]:
         return {key: self.of(key) for key in keys}

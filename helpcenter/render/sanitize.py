@@ -14,6 +14,7 @@ attributes), so that anything the named rules miss still stops the build.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -90,12 +91,19 @@ def changes_anything(html: str, cleaned: str | None = None) -> bool:
 _HTML_TAG = re.compile(r"<[a-zA-Z/!?]")
 
 
+@functools.lru_cache(maxsize=1024)
+def _text_findings(text: str) -> list[Finding]:
+    """What the allow-list refuses in a policy text, as Markdown makes it (the same texts
+    come back on every rebuild of the preview)."""
+    return findings(markdown.markdown(text))
+
+
 def policy_text_problems(policies: PolicyData) -> list[Problem]:
     """Texts in policies.yaml (names, labels) are plain text: placeholders put them into
     answers, where Markdown and HTML in them would become markup."""
     problems = []
     for key_path, text in _texts(policies.policies, ("policies",)):
-        refused = findings(markdown.markdown(text))
+        refused = _text_findings(text)
         if refused or _HTML_TAG.search(text):
             what = refused[0].what if refused else "it contains HTML"
             problems.append(Problem(policies.path, policies.lines.line(key_path),

@@ -259,8 +259,8 @@ class _LanguageRenderer:
                              ("members", lang, "category", entry.category),
                              *(("members", lang, "policy", p) for p in entry.policies),
                              *(("exists", code, slug) for code in self.config.codes),
-                             *(("listing", lang, e.slug)
-                               for e in (*shown_related, *siblings.entries)),
+                             ("listed", lang, *(e.slug for e in
+                                                (*shown_related, *siblings.entries))),
                              *(("policy", lang, path) for path in sorted(policy_reads)),
                              *self.reads.keys(lang)]
         links = read_links(html)
