@@ -207,7 +207,7 @@ def _translations(root: Path, args: argparse.Namespace, reporter: Reporter) -> i
     return 1 if problems else 0
 
 
-def _status_line(config: SiteConfig, status: Status, source_name: str) -> str:
+def _status_line(config: SiteConfig, status: Status, source_name: str | None) -> str:
     head = f"{status.state:<8} {status.translation}"
     if status.state == MISSING:
         return f"{head}: not written yet (translate {status.source})"

@@ -44,8 +44,9 @@ class LimitExceeded(TemplateRuntimeError):  # noqa: N818 (like Jinja's own error
 def template_line(error: BaseException) -> int:
     """The line, in the template, of the placeholder that went over a limit (Jinja puts
     the template's frames into the traceback; the deepest one is where it happened)."""
-    if getattr(error, "line", None):
-        return error.line  # type: ignore[attr-defined, no-any-return]
+    line = getattr(error, "line", None)
+    if line:
+        return line
     lines = template_lines(error)
     return lines[-1] if lines else 1
 

@@ -52,7 +52,8 @@ def check_links(config: SiteConfig, pages: list[Page], assets: Iterable[str],
     it was made (pages.read_links): no page is parsed again here, and a URL that many
     pages share (the menu, the stylesheet) is looked at once.
     """
-    sources = {(entry.lang, entry.slug): entry for entry in entries}
+    sources: dict[tuple[str | None, str | None], Entry] = {
+        (entry.lang, entry.slug): entry for entry in entries}
     ids = {config.base_path + page.path: page.links.ids for page in pages}
     known = set(ids) | {config.base_path + asset for asset in assets}
     shared: dict[str, str | None] = {}

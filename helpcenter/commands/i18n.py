@@ -119,12 +119,13 @@ def _merge(catalog: Catalog, template: Catalog, shown: str) -> list[Problem]:
 
 
 def _key(message: Message) -> str | tuple[str, str]:
-    msgid = message.id[0] if isinstance(message.id, tuple) else message.id
+    msgid = message.id[0] if isinstance(message.id, (tuple, list)) else message.id
     return (msgid, message.context) if message.context else msgid
 
 
-def _strings(message: Message) -> tuple[str, ...]:
-    return message.string if isinstance(message.string, tuple) else (message.string,)
+def _strings(message: Message) -> tuple[str | None, ...]:
+    return (tuple(message.string) if isinstance(message.string, (tuple, list))
+            else (message.string,))
 
 
 def _short(msgid: str | tuple[str, ...] | list[str]) -> str:

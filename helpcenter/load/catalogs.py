@@ -77,8 +77,8 @@ def po_syntax_problems(data: bytes, shown: str) -> list[Problem]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = data[:error.start].count(b"\n") + 1
-        return [Problem(shown, line, "this catalog is not saved as UTF-8",
+        at = data[:error.start].count(b"\n") + 1
+        return [Problem(shown, at, "this catalog is not saved as UTF-8",
                         "save it again with the encoding UTF-8")]
     problems = []
     for number, line in enumerate(text.splitlines(), start=1):
@@ -227,8 +227,9 @@ def check_catalogs(config: SiteConfig, catalogs: dict[str, Catalog]) -> list[Pro
         lines = _msgstr_lines(po_path(config.root, lang))
         for message in catalog:
             if message.id:
-                problems += _translation_problems(message, shown,
-                                                  lines.get(message.lineno, message.lineno))
+                at = (lines.get(message.lineno, message.lineno)
+                      if message.lineno is not None else 0)  # 0: no line, as Problem shows it
+                problems += _translation_problems(message, shown, at)
     return problems
 
 
@@ -253,8 +254,10 @@ _SAME_MARKUP_FIX = ("keep the HTML tags of the original, with the same attribute
 
 def _translation_problems(message: Message, shown: str, line: int) -> list[Problem]:
     """A translation must keep the placeholders and the markup of its original text."""
-    originals = message.id if isinstance(message.id, tuple) else (message.id,)
-    strings = message.string if isinstance(message.string, tuple) else (message.string,)
+    # A plural's texts are a tuple (a list where a Catalog is built in code, as Babel allows)
+    originals = tuple(message.id) if isinstance(message.id, (tuple, list)) else (message.id,)
+    strings = (tuple(message.string) if isinstance(message.string, (tuple, list))
+               else (message.string,))
     original = originals[-1]
     problems = []
     for string in (s for s in strings if s):
@@ -321,7 +324,7 @@ def _untranslated(catalog: Catalog, shown: str, used: set[str]) -> list[Problem]
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         if message.fuzzy or not all(strings):
             state = "marked fuzzy" if message.fuzzy else "not translated"
-            problems.append(Problem(shown, message.lineno, f"'{msgid}' is {state}",
+            problems.append(Problem(shown, message.lineno or 0, f"'{msgid}' is {state}",
                                     "write the translation in msgstr and remove any "
                                     "'#, fuzzy' line above it"))
     return problems

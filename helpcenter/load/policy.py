@@ -138,6 +138,7 @@ def load_policies(path: Path, root: Path,
     _check_consistency(policies if isinstance(policies, dict) else {}, ctx)
     if ctx.problems:
         return None, ctx.problems
+    assert isinstance(policies, dict)  # else _FILE_SCHEMA's Record reported it above
     return PolicyData(shown, data["shop"], policies, parsed.lines), []
 
 

@@ -19,7 +19,8 @@ from babel import Locale
 from helpcenter.load.yamlfile import KeyPath, LineMap
 from helpcenter.problems import Problem, did_you_mean
 
-_COUNTRIES = frozenset(code for code in Locale("en").territories if re.fullmatch(r"[A-Z]{2}", code))
+_COUNTRIES = frozenset(code for code in Locale("en").territories
+                       if isinstance(code, str) and re.fullmatch(r"[A-Z]{2}", code))
 _ID = re.compile(r"[a-z][a-z0-9_]*")
 
 

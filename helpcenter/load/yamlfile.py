@@ -129,7 +129,7 @@ def _too_deep(path: str, line: int) -> Problem:
                    "levels deep", "check the indentation and the brackets [ ] and { }")
 
 
-def _build(node: yaml.Node, key_path: KeyPath, loader: yaml.SafeLoader,
+def _build(node: yaml.Node, key_path: KeyPath, loader: yaml.SafeLoader | yaml.CSafeLoader,
            lines: LineMap, problems: list[Problem], inside: set[int], count: _Count,
            alias_at: int = 0) -> Any:
     """`alias_at`: the length of the key path where an alias was first followed, on the way

@@ -16,6 +16,7 @@ build thread is a daemon, so one Ctrl+C ends the process even while a build runs
 
 from __future__ import annotations
 
+import asyncio
 import concurrent.futures
 import sys
 import time
@@ -184,7 +185,10 @@ class Loop:
                                      self.builder.pages)
         IOLoop.current().add_future(future, self.indexed)
 
-    def indexed(self, future: concurrent.futures.Future[tuple[dict[str, bytes], str]]) -> None:
+    def indexed(self, future: asyncio.Future[tuple[dict[str, bytes], str]]
+                | concurrent.futures.Future[tuple[dict[str, bytes], str]]) -> None:
+        """`future`: the indexer's (concurrent) future, which IOLoop.add_future passes on
+        as it is, though Tornado's annotation says an asyncio one."""
         self.indexing = False
         files, problem = future.result()
         if problem and problem != self.search_problem:

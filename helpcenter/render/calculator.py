@@ -83,7 +83,8 @@ def _shipping_data(shipping: Mapping[str, Any]) -> dict[str, Any]:
 def _destination_codes() -> set[str]:
     """ISO 3166 alpha-2 codes, so that `ZZ` is an unknown country, not 'rest of the world'."""
     return {code for code in Locale("en").territories
-            if _COUNTRY_CODE.fullmatch(code) and code.isupper() and code not in _NOT_DESTINATIONS}
+            if isinstance(code, str) and _COUNTRY_CODE.fullmatch(code) and code.isupper()
+            and code not in _NOT_DESTINATIONS}
 
 
 def _payment_data(payment: Mapping[str, Any]) -> dict[str, Any]:

@@ -76,7 +76,7 @@ def paypal_counts_as_card(cards: list[dict[str, Any]], fmt: Formatter) -> str:
 
 
 def browser_strings(lang: str, translations: Translations,
-                    messages: list[str | tuple[str, str]]) -> dict[str, Any]:
+                    messages: list[str | tuple[str, ...]]) -> dict[str, Any]:
     """The calculator script's UI strings in one language, plus how it formats money."""
     strings: dict[str, Any] = {}
     for message in messages:

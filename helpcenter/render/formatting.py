@@ -17,7 +17,7 @@ import functools
 import inspect
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, TypeGuard
 
 from babel import Locale
 from babel.dates import format_date, format_skeleton, get_day_names
@@ -33,7 +33,8 @@ from helpcenter.render.calculator import last_day_to_ask
 _EXAMPLE_ARRIVAL = dt.date(2026, 5, 1)
 
 # Japanese writes prices as 1,000円 (CLDR's "name" form); other languages use the symbol.
-_MONEY_FORMAT = {"ja": "name"}
+_MoneyStyle = Literal["name", "standard"]
+_MONEY_FORMAT: dict[str, _MoneyStyle] = {"ja": "name"}
 _DATE_STYLES = ("short", "medium", "long", "full")
 _LARGEST_AMOUNT = 10**15   # far beyond any price; Babel cannot format unbounded numbers
 
@@ -137,7 +138,7 @@ class Formatter:
             ("example_last_day", self.example_last_day))}
 
 
-def money_style(lang: str) -> str:
+def money_style(lang: str) -> _MoneyStyle:
     """CLDR's 'name' form (1,000円) or the 'standard' one with the symbol (¥1,000)."""
     return _MONEY_FORMAT.get(lang, "standard")
 
@@ -181,10 +182,10 @@ def _pick_hint(value: Any, wanted: Callable[[Any], bool]) -> str:
 
 def _is_number(value: Any) -> bool:
     return (isinstance(value, (int, float, decimal.Decimal)) and not isinstance(value, bool)
-            and value == value and abs(value) < _LARGEST_AMOUNT)
+            and value == value and -_LARGEST_AMOUNT < value < _LARGEST_AMOUNT)
 
 
-def _is_count(value: Any) -> bool:
+def _is_count(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10**6
 
 

@@ -74,9 +74,10 @@ def render_body(entry: Entry, env: SandboxedEnvironment, entry_urls: Mapping[str
     if _is_plain(entry.body):
         text = _as_template_data(entry.body)
     else:
-        text, problems = _fill_placeholders(entry, env, policy_reads)
-        if text is None:
+        filled, problems = _fill_placeholders(entry, env, policy_reads)
+        if filled is None:
             return None, problems
+        text = filled
     try:
         with time_limit(MARKDOWN_SECONDS, "the Markdown of this answer", "shorten it; "
                         "many unclosed '[' or hundreds of headings are slow"):

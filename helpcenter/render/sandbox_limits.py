@@ -138,14 +138,15 @@ class BoundedSandbox(SandboxedEnvironment):
         environment's values and filters, fixed for its life (content can call no method
         that changes a value, and no filter changes its input or depends on anything
         else)."""
-        if not all(isinstance(node, nodes.Output) for node in tree.body):
+        outputs = [node for node in tree.body if isinstance(node, nodes.Output)]
+        if len(outputs) != len(tree.body):
             return None
         try:
             self.start_page()
             budget = self.budget
             self._charge(None, "", sum(len(data.data) for data in _literal_text(tree.body)))
             parts = []
-            for output in tree.body:
+            for output in outputs:
                 for child in output.nodes:
                     if isinstance(child, nodes.TemplateData):
                         parts.append(child.data)
@@ -190,6 +191,9 @@ class BoundedSandbox(SandboxedEnvironment):
             loop.iter = nodes.Filter(loop.iter, _ITERATE, [], [], None, None,
                                      lineno=loop.iter.lineno)
         for repeated in [source, *source.find_all((nodes.For, nodes.Macro, nodes.CallBlock))]:
+            if not isinstance(repeated, (nodes.Template, nodes.For, nodes.Macro,
+                                         nodes.CallBlock)):
+                continue  # never: find_all yields only these kinds (this tells the types)
             literal = sum(len(data.data) for data in _literal_text(repeated.body))
             repeated.body.insert(0, nodes.Output([nodes.Filter(
                 nodes.Const(""), _CHARGE, [nodes.Const(literal)], [], None, None,

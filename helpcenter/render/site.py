@@ -401,8 +401,8 @@ def render_template(env: Environment, config: SiteConfig, result: RenderResult, 
     try:
         return env.get_template(template).render(context)
     except TemplateError as error:
-        path = config.root / "theme" / "templates" / (getattr(error, "name", None) or template)
-        result.problems.append(Problem(display_path(path, config.root),
+        source = config.root / "theme" / "templates" / (getattr(error, "name", None) or template)
+        result.problems.append(Problem(display_path(source, config.root),
                                        getattr(error, "lineno", 0) or 0,
                                        f"theme template error: {error}",
                                        "fix the template; see the Jinja2 documentation"))
