@@ -9,8 +9,11 @@ For each size N it makes our site with make_site.py (the real help center plus g
 entries, N per language) and a Hugo site with N pages per language of about 200 words each
 (config and layouts written here, nothing downloaded). It then times, as separate processes:
 
-- ours, cold: `build.py build` into a new output folder (search index included);
+- ours, cold: `build.py build` into a new output folder, with no build cache
+  (`.cache/` removed first; search index included);
 - ours, nothing changed: `build.py build` again into the folder of a finished build;
+- ours, one answer edited: a sentence added to one generated answer, then built into the
+  finished folder (its page, the search index; printed below the table);
 - Hugo, cold: `hugo build` into a new folder with a new cache folder.
 
 It prints every run's seconds and peak memory (the largest resident set of the process and
@@ -170,14 +173,21 @@ def measure(size: int, runs: int, project: Path, hugo: Path, scratch: Path) -> d
     make_site(site, size)
     make_hugo_site(hugo_site, size)
     build = [sys.executable, str(project / "build.py"), "--root", str(site), "-q", "--out"]
-    results: dict[str, list[Run]] = {"ours cold": [], "ours nothing changed": [], "hugo cold": []}
+    results: dict[str, list[Run]] = {"ours cold": [], "ours nothing changed": [],
+                                     "ours one answer edited": [], "hugo cold": []}
     for run in range(runs):
+        shutil.rmtree(site / ".cache", ignore_errors=True)
         results["ours cold"].append(timed([*build, str(scratch / f"out-{size}-{run}")]))
         shutil.rmtree(scratch / f"out-{size}-{run}", ignore_errors=True)
     finished = scratch / f"out-{size}-warm"
     timed([*build, str(finished)])
     for _run in range(runs):
         results["ours nothing changed"].append(timed([*build, str(finished)]))
+    edited = site / "content" / "ja" / f"bench-{size // 2:04d}.md"
+    for run in range(runs):
+        with edited.open("a", encoding="utf-8") as handle:
+            handle.write(f"\n計測のための一文です（{run}）。\n")
+        results["ours one answer edited"].append(timed([*build, str(finished)]))
     for run in range(runs):
         out, cache = scratch / f"hugo-out-{size}-{run}", scratch / f"hugo-cache-{size}-{run}"
         results["hugo cold"].append(timed([str(hugo), "build", "--quiet", "--source",
@@ -241,6 +251,10 @@ def main() -> int:
                                  Path(folder)) for size in sizes}
     print(f"\nMedians of {options.runs} runs; peak memory is the largest of all runs.\n")
     print(table(results))
+    for size, measured in results.items():
+        edited = measured["ours one answer edited"]
+        print(f"\n2×{size:,}, one answer edited: {median(edited):.2f} s "
+              f"({median_cpu(edited):.2f} s CPU), {max(r.peak_mb for r in edited):.0f} MB")
     return 0
 
 
