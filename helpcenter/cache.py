@@ -177,7 +177,8 @@ class BuildCache:
         digest.update(today_in_shop_timezone(dt.datetime.now(dt.UTC)).encode())
         for path in _source_files(self.root):
             digest.update(path.relative_to(self.root).as_posix().encode() + b"\0")
-            digest.update(_file_bytes(path))
+            digest.update(_file_bytes(path) if not path.is_dir() or path.is_symlink()
+                          else b"\0folder")
         return digest.hexdigest()
 
 
@@ -193,8 +194,8 @@ def _states(folder: Path) -> dict[str, FileState]:
 
 
 def _file_bytes(path: Path) -> bytes:
-    """A regular file's bytes; for anything else (a pipe, a device, a folder), its kind:
-    the build reports those, and reading one could wait forever."""
+    """A regular file's bytes; for anything else (a pipe, a device, a link to a folder),
+    its kind: the build reports those, and reading one could wait forever."""
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_SOURCE_BYTES:
@@ -213,5 +214,6 @@ def _source_files(root: Path) -> list[Path]:
             continue
         for folder, folders, files in os.walk(top):
             folders[:] = sorted(f for f in folders if not ignored(f))
-            found += [Path(folder) / f for f in sorted(files) if not ignored(f)]
+            # folders too: one named like an entry (x.md) is a mistake the build reports
+            found += [Path(folder) / f for f in sorted([*folders, *files]) if not ignored(f)]
     return found

@@ -145,3 +145,24 @@ def test_the_cache_is_never_committed(site: Site) -> None:
     assert site.build().code == 0
     ignore = site.root / ".cache" / ".gitignore"
     assert ignore.read_text(encoding="utf-8").strip() == "*"
+
+
+@pytest.mark.parametrize("kind", ["folder", "pipe", "broken link", "link to a device"])
+def test_something_new_that_is_not_an_entry_file_is_reported_after_a_cached_build(
+        kind: str, site: Site) -> None:
+    """The cache's view of the sources sees folders, pipes and links, not only files:
+    after a good build, `content/ja/x.md` that is not a file still stops the next one."""
+    assert site.build().code == 0
+    path = site.root / "content" / "ja" / "gift-cards.md"
+    if kind == "folder":
+        path.mkdir()
+    elif kind == "pipe":
+        os.mkfifo(path)
+    elif kind == "broken link":
+        path.symlink_to(site.root / "nowhere.md")
+    else:
+        path.symlink_to("/dev/zero")
+    result = site.build()
+    assert result.code == 1
+    assert "content/ja/gift-cards.md" in result.stderr
+    assert "Traceback" not in result.stderr
