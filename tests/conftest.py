@@ -1,4 +1,10 @@
-"""Shared fixtures: scratch copies of the help center written into tmp_path.
+"""Shared fixtures: scratch copies of a help center written into tmp_path.
+
+Two sites: the real one (site.yaml, content/, theme/, locales/ of the project), for the
+tests about what the shop publishes, and the small sample of tests/fixtures/sample/ (with
+the project's theme and locales), for the tests about how the generator behaves, which must
+not break when an editor rewrites a real answer. Each build goes to the copy's own public/,
+never to the repository's.
 
 Build tests run the real command line (`python build.py --root DIR`) in a subprocess,
 as an editor or CI would, so that exit codes, messages and the absence of Python
@@ -17,6 +23,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE_PARTS = ("site.yaml", "content", "theme", "locales")
+SAMPLE = Path(__file__).resolve().parent / "fixtures" / "sample"
+SAMPLE_PARTS = ("site.yaml", "content")  # theme and locales are the project's (SITE_PARTS)
 
 
 @dataclass
@@ -85,6 +93,20 @@ def copy_site(target: Path) -> Site:
     return Site(target)
 
 
+def copy_sample(target: Path) -> Site:
+    """The sample help center (tests/fixtures/sample/) with the project's theme and locales."""
+    target.mkdir(parents=True, exist_ok=True)
+    for part in SAMPLE_PARTS:
+        source = SAMPLE / part
+        if source.is_dir():
+            shutil.copytree(source, target / part)
+        else:
+            shutil.copy2(source, target / part)
+    for part in ("theme", "locales"):
+        shutil.copytree(ROOT / part, target / part)
+    return Site(target)
+
+
 # Overseas rates as a shop that publishes them would write them in content/policies.yaml.
 # The real shop publishes none (its file says `zones: []`); these are made up for tests.
 PUBLISHED_RATES = """\
@@ -118,6 +140,21 @@ def publish_overseas_rates(site: Site, rest_of_world: int | None = None) -> None
 def site(tmp_path: Path) -> Site:
     """A fresh copy of the real help center's sources."""
     return copy_site(tmp_path / "site")
+
+
+@pytest.fixture
+def sample_site(tmp_path: Path) -> Site:
+    """A fresh copy of the sample help center, for a test that changes it."""
+    return copy_sample(tmp_path / "site")
+
+
+@pytest.fixture(scope="session")
+def built_sample(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    """The sample help center, built once for the tests that only read it."""
+    built = copy_sample(tmp_path_factory.mktemp("sample") / "site")
+    result = built.build()
+    assert result.code == 0, result.stderr
+    return built
 
 
 @pytest.fixture(scope="module")
