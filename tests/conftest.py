@@ -158,6 +158,22 @@ def built_sample(tmp_path_factory: pytest.TempPathFactory) -> Site:
 
 
 @pytest.fixture(scope="module")
+def good_sample(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    """The sample help center with a good build in public/, for the tests that copy it (with
+    `copy_built`), break the copy and check that its public/ did not change."""
+    site = copy_sample(tmp_path_factory.mktemp("good-sample") / "site")
+    result = site.build()
+    assert result.code == 0, result.stderr
+    return site
+
+
+def copy_built(built: Site, target: Path) -> Site:
+    """A copy of a site and its build, to break without touching the original."""
+    shutil.copytree(built.root, target, symlinks=True)
+    return Site(target)
+
+
+@pytest.fixture(scope="module")
 def good_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     """The real sources with a good build in public/: the site a mistake must not damage
     (each case copies it, breaks the copy and compares the output with this one's)."""
