@@ -7,6 +7,9 @@ line) at each rename, link and delete of the swap: the process is killed there
 `public` must still be the whole last site (or, once the switch happened, the whole new
 one), the command must say what went wrong without a traceback, and the next build must
 succeed and leave nothing behind.
+
+The swap does not depend on what the site says, so the tests use the sample help center
+(tests/fixtures/sample/), each on its own copy of one good build of it.
 """
 
 from __future__ import annotations
@@ -15,9 +18,10 @@ import os
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 import pytest
-from conftest import ROOT, Site, snapshot
+from conftest import ROOT, Site, copy_built, snapshot
 
 from helpcenter.write.output import MARKER
 
@@ -57,9 +61,15 @@ def _assert_one_clean_site(site: Site) -> None:
 
 
 @pytest.fixture
-def published(site: Site) -> Site:
+def site(sample_site: Site) -> Site:
+    return sample_site
+
+
+@pytest.fixture
+def published(good_sample: Site, tmp_path: Path) -> Site:
     """A site built once (the last good site), then changed (the next build's site)."""
-    assert site.build().code == 0
+    site = copy_built(good_sample, tmp_path / "site")
+    _assert_one_clean_site(site)
     site.replace("content/policies.yaml", "fee: 1000 ", "fee: 1100 ")
     return site
 
