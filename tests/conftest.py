@@ -150,21 +150,12 @@ def sample_site(tmp_path: Path) -> Site:
 
 @pytest.fixture(scope="session")
 def built_sample(tmp_path_factory: pytest.TempPathFactory) -> Site:
-    """The sample help center, built once for the tests that only read it."""
+    """The sample help center, built once for the tests that only read it (or break a copy
+    of it and its build, made with `copy_built`)."""
     built = copy_sample(tmp_path_factory.mktemp("sample") / "site")
     result = built.build()
     assert result.code == 0, result.stderr
     return built
-
-
-@pytest.fixture(scope="module")
-def good_sample(tmp_path_factory: pytest.TempPathFactory) -> Site:
-    """The sample help center with a good build in public/, for the tests that copy it (with
-    `copy_built`), break the copy and check that its public/ did not change."""
-    site = copy_sample(tmp_path_factory.mktemp("good-sample") / "site")
-    result = site.build()
-    assert result.code == 0, result.stderr
-    return site
 
 
 def copy_built(built: Site, target: Path) -> Site:
@@ -184,7 +175,8 @@ def good_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
-    """The real help center, built once for the tests that only read it."""
+    """The real help center, built once for the tests that only read it (or break a copy
+    of it and its build, made with `copy_built`)."""
     built = copy_site(tmp_path_factory.mktemp("built") / "site")
     result = built.build()
     assert result.code == 0, result.stderr

@@ -66,9 +66,9 @@ def site(sample_site: Site) -> Site:
 
 
 @pytest.fixture
-def published(good_sample: Site, tmp_path: Path) -> Site:
+def published(built_sample: Site, tmp_path: Path) -> Site:
     """A site built once (the last good site), then changed (the next build's site)."""
-    site = copy_built(good_sample, tmp_path / "site")
+    site = copy_built(built_sample, tmp_path / "site")
     _assert_one_clean_site(site)
     site.replace("content/policies.yaml", "fee: 1000 ", "fee: 1100 ")
     return site
