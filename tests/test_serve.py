@@ -293,7 +293,7 @@ def test_the_overlay_in_a_real_browser_under_the_preview_csp(preview: Preview) -
     The preview sends the strict policy search.js documents for hosts, so the overlay and
     livereload must work without inline scripts; any violation is a console error.
     """
-    playwright_api = pytest.importorskip("playwright.sync_api")
+    from playwright import sync_api as playwright_api  # in requirements.txt: never a skip
     assert preview.get("/ja/")[2]["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
     with playwright_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
