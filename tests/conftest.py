@@ -22,6 +22,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# A bound on one run of the command line, so that a hang fails instead of blocking the suite.
+# Not a speed target: a build that takes 7 s alone took over 120 s on a shared 2-core
+# machine at a load of 10 (the first site of tests/test_search_service.py).
+BUILD_TIMEOUT = 300
 SITE_PARTS = ("site.yaml", "content", "theme", "locales")
 SAMPLE = Path(__file__).resolve().parent / "fixtures" / "sample"
 SAMPLE_PARTS = ("site.yaml", "content")  # theme and locales are the project's (SITE_PARTS)
@@ -68,7 +72,8 @@ class Site:
 
     def run(self, *args: str) -> Run:
         done = subprocess.run([sys.executable, str(ROOT / "build.py"), "--root", str(self.root),
-                               *args], capture_output=True, text=True, timeout=120)
+                               *args], capture_output=True, text=True,
+                              timeout=BUILD_TIMEOUT)
         return Run(done.returncode, done.stdout, done.stderr)
 
     def build(self, *args: str) -> Run:

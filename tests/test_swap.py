@@ -21,7 +21,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, Site, copy_built, snapshot
+from conftest import BUILD_TIMEOUT, ROOT, Site, copy_built, snapshot
 
 from helpcenter.write.output import MARKER
 
@@ -48,7 +48,7 @@ sys.exit(main(["--root", root, "build", "--out", out]))
 def _faulty_build(site: Site, function: str, action: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-c", FAULTY_BUILD, function, action,
                            str(site.root), str(site.out)], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120)
+                          text=True, timeout=BUILD_TIMEOUT)
 
 
 def _beside_output(site: Site) -> list[str]:
@@ -186,7 +186,7 @@ def test_two_builds_at_once_both_succeed_and_leave_one_site(published: Site) -> 
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             for _ in range(2)]
     for run in runs:
-        _, err = run.communicate(timeout=120)
+        _, err = run.communicate(timeout=BUILD_TIMEOUT)
         assert run.returncode == 0, err
     _assert_one_clean_site(published)
     assert os.path.getsize(published.out / "pagefind" / "pagefind-entry.json") > 0
