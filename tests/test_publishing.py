@@ -38,7 +38,8 @@ def fill_in_contact(site: Site) -> None:
 
 # --- Placeholders ----------------------------------------------------------------------------
 
-def test_every_build_and_check_names_each_placeholder_with_its_line(site: Site) -> None:
+def test_every_build_and_check_names_each_placeholder_with_its_line(sample_site: Site) -> None:
+    site = sample_site
     base, email = (line_of(site, "site.yaml", "base_url:"), line_of(site, "site.yaml", "email:"))
     for result in (site.build(), site.run("check"), site.run("check", "--strict"),
                    site.run("--quiet", "build", "--out", str(site.out))):
@@ -319,7 +320,8 @@ def test_the_browser_tests_use_the_published_policy() -> None:
 # --- The preview shows placeholders ----------------------------------------------------------
 
 def test_the_preview_shows_each_placeholder_on_the_page_until_it_is_replaced(
-        site: Site) -> None:
+        sample_site: Site) -> None:
+    site = sample_site
     preview = start_preview(site)
     try:
         html = preview.page("/en/receipts/")
