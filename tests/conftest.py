@@ -1,4 +1,10 @@
-"""Shared fixtures: scratch copies of the help center written into tmp_path.
+"""Shared fixtures: scratch copies of a help center written into tmp_path.
+
+Two sites: the real one (site.yaml, content/, theme/, locales/ of the project), for the
+tests about what the shop publishes, and the small sample of tests/fixtures/sample/ (with
+the project's theme and locales), for the tests about how the generator behaves, which must
+not break when an editor rewrites a real answer. Each build goes to the copy's own public/,
+never to the repository's.
 
 Build tests run the real command line (`python build.py --root DIR`) in a subprocess,
 as an editor or CI would, so that exit codes, messages and the absence of Python
@@ -16,7 +22,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# A bound on one run of the command line, so that a hang fails instead of blocking the suite.
+# Not a speed target: a build that takes 7 s alone took over 120 s on a shared 2-core
+# machine at a load of 10 (the first site of tests/test_search_service.py).
+BUILD_TIMEOUT = 300
 SITE_PARTS = ("site.yaml", "content", "theme", "locales")
+SAMPLE = Path(__file__).resolve().parent / "fixtures" / "sample"
+SAMPLE_PARTS = ("site.yaml", "content")  # theme and locales are the project's (SITE_PARTS)
 
 
 @dataclass
@@ -60,7 +72,8 @@ class Site:
 
     def run(self, *args: str) -> Run:
         done = subprocess.run([sys.executable, str(ROOT / "build.py"), "--root", str(self.root),
-                               *args], capture_output=True, text=True, timeout=120)
+                               *args], capture_output=True, text=True,
+                              timeout=BUILD_TIMEOUT)
         return Run(done.returncode, done.stdout, done.stderr)
 
     def build(self, *args: str) -> Run:
@@ -82,6 +95,20 @@ def copy_site(target: Path) -> Site:
             shutil.copytree(source, target / part)
         else:
             shutil.copy2(source, target / part)
+    return Site(target)
+
+
+def copy_sample(target: Path) -> Site:
+    """The sample help center (tests/fixtures/sample/) with the project's theme and locales."""
+    target.mkdir(parents=True, exist_ok=True)
+    for part in SAMPLE_PARTS:
+        source = SAMPLE / part
+        if source.is_dir():
+            shutil.copytree(source, target / part)
+        else:
+            shutil.copy2(source, target / part)
+    for part in ("theme", "locales"):
+        shutil.copytree(ROOT / part, target / part)
     return Site(target)
 
 
@@ -120,6 +147,28 @@ def site(tmp_path: Path) -> Site:
     return copy_site(tmp_path / "site")
 
 
+@pytest.fixture
+def sample_site(tmp_path: Path) -> Site:
+    """A fresh copy of the sample help center, for a test that changes it."""
+    return copy_sample(tmp_path / "site")
+
+
+@pytest.fixture(scope="session")
+def built_sample(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    """The sample help center, built once for the tests that only read it (or break a copy
+    of it and its build, made with `copy_built`)."""
+    built = copy_sample(tmp_path_factory.mktemp("sample") / "site")
+    result = built.build()
+    assert result.code == 0, result.stderr
+    return built
+
+
+def copy_built(built: Site, target: Path) -> Site:
+    """A copy of a site and its build, to break without touching the original."""
+    shutil.copytree(built.root, target, symlinks=True)
+    return Site(target)
+
+
 @pytest.fixture(scope="module")
 def good_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     """The real sources with a good build in public/: the site a mistake must not damage
@@ -131,7 +180,8 @@ def good_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
-    """The real help center, built once for the tests that only read it."""
+    """The real help center, built once for the tests that only read it (or break a copy
+    of it and its build, made with `copy_built`)."""
     built = copy_site(tmp_path_factory.mktemp("built") / "site")
     result = built.build()
     assert result.code == 0, result.stderr

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, Run, Site, copy_site, snapshot
+from conftest import BUILD_TIMEOUT, ROOT, Run, Site, copy_site, snapshot
 from test_serve import start_preview, stop_preview
 
 from helpcenter.load.source_files import ignored
@@ -94,7 +94,7 @@ def test_a_file_size_limit_is_reported_like_a_full_disk(site: Site, tmp_path: Pa
     out = tmp_path / "public"
     done = subprocess.run([sys.executable, str(ROOT / "build.py"), "--root", str(site.root),
                            "build", "--out", str(out)], capture_output=True, text=True,
-                          timeout=120, preexec_fn=limit_file_size)
+                          timeout=BUILD_TIMEOUT, preexec_fn=limit_file_size)
     _assert_refused(Run(done.returncode, done.stdout, done.stderr),
                     "cannot write: a file is larger than this system allows")
     assert [p.name for p in tmp_path.iterdir()] == ["site"], "no output, no leftovers"

@@ -87,16 +87,31 @@ class Preview:
 
 
 def start_preview(site: Site, *extra: str) -> Preview:
-    port = free_port()
+    # The free port may be taken between free_port() and the server's bind by a test
+    # running in parallel (pytest-xdist): then the server says so and we take another.
+    for _attempt in range(5):
+        preview = _launch(site, free_port(), *extra)
+        if preview.process.poll() is None:
+            return preview
+        if not any(f"127.0.0.1:{preview.port}: cannot listen here" in line
+                   for line in preview.output):
+            break
+    raise AssertionError("the preview did not start:\n" + "\n".join(preview.output))
+
+
+def _launch(site: Site, port: int, *extra: str) -> Preview:
+    """`build.py serve` on the port, once it says it is previewing or has exited."""
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "build.py"), "--root", str(site.root), "serve",
          "--port", str(port), *extra],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
     preview = Preview(site, port, process)
-    threading.Thread(target=_collect, args=(process, preview.output), daemon=True).start()
+    collector = threading.Thread(target=_collect, args=(process, preview.output), daemon=True)
+    collector.start()
     preview.wait_until(lambda: preview.lines("Previewing the help center at")
                        or process.poll() is not None, "the server to start")
-    assert process.poll() is None, "\n".join(preview.output)
+    if process.poll() is not None:
+        collector.join(timeout=WAIT)  # everything it printed before exiting
     return preview
 
 
@@ -278,7 +293,7 @@ def test_the_overlay_in_a_real_browser_under_the_preview_csp(preview: Preview) -
     The preview sends the strict policy search.js documents for hosts, so the overlay and
     livereload must work without inline scripts; any violation is a console error.
     """
-    playwright_api = pytest.importorskip("playwright.sync_api")
+    from playwright import sync_api as playwright_api  # in requirements.txt: never a skip
     assert preview.get("/ja/")[2]["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
     with playwright_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
