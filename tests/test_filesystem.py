@@ -118,6 +118,9 @@ def test_a_read_only_disk_is_named(site: Site, tmp_path: Path) -> None:
         assert site.run("build", "--out", str(disk / "public")).code == 0
         before = snapshot(disk / "public")
         _remount(disk, "ro")
+        # an edit since the last build: there is something to write (an unchanged site
+        # is not written again at all, read-only disk or not)
+        site.write("content/en/receipts.md", site.read("content/en/receipts.md") + "\nMore.\n")
         for out in (disk / "public", disk / "missing" / "public", disk / "other"):
             result = site.run("build", "--out", str(out))
             _assert_refused(result, "cannot write: the disk is read-only (choose a writable "

@@ -222,7 +222,7 @@ def test_the_sitemap_is_well_formed_xml_for_any_accepted_base_url(sample_site: S
 
 def asset_names(root: Path) -> dict[str, str]:
     """{style.css: style.<hash>.css} of a build of `root`, made in memory."""
-    names = [path.removeprefix("assets/") for path in check_site(root).files
+    names = [path.removeprefix("assets/") for path in check_site(root)[1].files
              if path.startswith("assets/")]
     return {re.sub(r"\.[0-9a-f]{10}\.", ".", name): name for name in names}
 
