@@ -31,7 +31,6 @@ from helpcenter.load.translation_status import (
     statuses,
 )
 from helpcenter.pipeline import build_site, check_site
-from helpcenter.preview.server import serve
 from helpcenter.problems import BuildFailed, Problem, stop_if_any
 from helpcenter.progress import NORMAL, QUIET, VERBOSE, Reporter, summary_table
 
@@ -153,6 +152,8 @@ _PORTS = range(1, 65536)
 
 
 def _serve(root: Path, args: argparse.Namespace, reporter: Reporter) -> int:
+    # Imported here: the server (livereload, tornado) is a tenth of a build's start-up.
+    from helpcenter.preview.server import serve
     return serve(root, args.host, _port(args.port), reporter)
 
 
