@@ -80,7 +80,15 @@ _FIELDS: dict[str, Spec] = {
 _OPTIONAL = frozenset({"description", "translated_from"})
 
 
-def load_entries(config: SiteConfig) -> tuple[list[Entry], list[Problem]]:
+# Entries already read, by what they were read from: the live preview keeps this between
+# rebuilds, so that a change to site.yaml or policies.yaml re-reads the entries' bytes but
+# parses only the files whose text changed. What an entry's reading depends on besides its
+# file (the languages, the source language, the categories) is part of the key.
+EntryMemo = dict[tuple[object, ...], "Entry"]
+
+
+def load_entries(config: SiteConfig, memo: EntryMemo | None = None,
+                 ) -> tuple[list[Entry], list[Problem]]:
     content = config.root / "content"
     entries: list[Entry] = []
     problems: list[Problem] = []
@@ -99,7 +107,7 @@ def load_entries(config: SiteConfig) -> tuple[list[Entry], list[Problem]]:
             continue
         shown = display_path(folder, config.root)
         for path in entry_files(folder):
-            entry, found = read_entry(path, lang, config, shown)
+            entry, found = read_entry(path, lang, config, shown, memo)
             problems += found
             if entry:
                 entries.append(entry)
@@ -114,14 +122,27 @@ def entry_files(folder: Path) -> list[Path]:
                   if path.name.endswith(".md") and not ignored(path.name))
 
 
-def read_entry(path: Path, lang: str, config: SiteConfig,
-               folder: str | None = None) -> tuple[Entry | None, list[Problem]]:
-    """`folder`: the entry's folder as editors know it (content/ja), when known."""
+def read_entry(path: Path, lang: str, config: SiteConfig, folder: str | None = None,
+               memo: EntryMemo | None = None) -> tuple[Entry | None, list[Problem]]:
+    """`folder`: the entry's folder as editors know it (content/ja), when known; `memo`:
+    entries read before (EntryMemo), used again when the file's text is the same."""
     folder = folder if folder is not None else display_path(path.parent, config.root)
     shown = f"{folder}/{path.name}"  # a link: its own name
     text, problem = _read_text(path, shown)
     if problem:
         return None, [problem]
+    key = (shown, lang, text, config.codes, config.source_language,
+           tuple(c.id for c in config.categories))
+    if memo is not None and key in memo:
+        return memo[key], []
+    entry, problems = _parse_entry(path, lang, config, shown, text)
+    if memo is not None and entry is not None:
+        memo[key] = entry
+    return entry, problems
+
+
+def _parse_entry(path: Path, lang: str, config: SiteConfig, shown: str,
+                 text: str) -> tuple[Entry | None, list[Problem]]:
     problems = _check_slug(path.stem, shown)
     front, body_line, split_problem = split_front_matter(text, shown)
     if split_problem:

@@ -18,7 +18,7 @@ from babel.support import Translations
 
 from helpcenter.load import catalogs
 from helpcenter.load.config import SiteConfig, load_config
-from helpcenter.load.content import Entry, load_entries
+from helpcenter.load.content import Entry, EntryMemo, load_entries
 from helpcenter.load.entry_checks import check_entries
 from helpcenter.load.history import last_changed
 from helpcenter.load.policy import PolicyData, load_policies
@@ -51,12 +51,15 @@ class Sources:
     catalog_digests: dict[str, str] = field(default_factory=dict)  # lang -> sha256 of its .po
 
 
-def load_sources(root: Path, base_url: str | None = None) -> Sources:
+def load_sources(root: Path, base_url: str | None = None,
+                 memo: EntryMemo | None = None) -> Sources:
+    """Everything, read and checked. `memo`: entries read before (the live preview's),
+    used again for files whose text did not change."""
     config, problems = load_config(root, base_url)
     stop_if_any(problems)
     assert config is not None
     policies, problems = load_policies(root / "content" / "policies.yaml", root, config.codes)
-    entries, entry_problems = load_entries(config)
+    entries, entry_problems = load_entries(config, memo)
     found_catalogs, catalog_problems = catalogs.load_catalogs(config)
     synonyms, synonym_problems = load_synonyms(root / "content" / "synonyms.yaml",
                                                "content/synonyms.yaml", list(config.codes))

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from helpcenter import pipeline
-from helpcenter.load.content import Entry, read_entry
+from helpcenter.load.content import Entry, EntryMemo, read_entry
 from helpcenter.load.entry_checks import check_entries
 from helpcenter.load.placeholders import Placeholder
 from helpcenter.load.sources import Sources, load_sources
@@ -52,6 +52,7 @@ class PreviewBuilder:
     _sources: Sources | None = None     # of the last good full load
     _site: pipeline.BuiltSite | None = None
     _dirty: set[Path] = field(default_factory=set)   # changed since the last good build
+    _memo: EntryMemo = field(default_factory=dict)   # entries read, by their file's text
 
     @property
     def pages(self) -> list[Page]:
@@ -103,7 +104,11 @@ class PreviewBuilder:
         base = self._sources
         if base is None or not all(self._is_entry(path, base) for path in paths):
             self._sources = None  # until this full load succeeds
-            return load_sources(self.root, self.base_url)
+            memo = dict(self._memo)   # the entries as they were read, by their text
+            sources = load_sources(self.root, self.base_url, memo)
+            current = {id(entry) for entry in sources.entries}
+            self._memo = {key: entry for key, entry in memo.items() if id(entry) in current}
+            return sources
         entries = _replace_entries(base, paths)
         problems = check_entries(base.config, base.policies, entries)
         if any(not p.warning for p in problems):
