@@ -135,3 +135,17 @@ def test_rebuilding_after_each_edit_gives_the_same_site_as_building_from_scratch
         if outcome.ok:
             assert preview.files == scratch.files, relative
             assert set(outcome.warnings) == set(from_scratch.warnings), relative
+
+
+def test_entries_kept_between_rebuilds_are_read_again_when_what_they_need_changes(
+        site: Site) -> None:
+    """The preview keeps entries it has read and parses again only files whose text
+    changed; an entry whose category site.yaml no longer has is still reported."""
+    preview = builder(site)
+    site.replace("site.yaml", "  - id: orders\n", "  - id: your_orders\n")
+    outcome = preview.rebuild({site.root / "site.yaml"})
+    assert not outcome.ok
+    assert any(str(problem).startswith("content/ja/receipts.md:") and "orders" in str(problem)
+               for problem in outcome.problems), outcome.problems
+    site.replace("site.yaml", "  - id: your_orders\n", "  - id: orders\n")
+    assert preview.rebuild({site.root / "site.yaml"}).ok
