@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from helpcenter.load.history import history_state
-from helpcenter.load.source_files import MAX_SOURCE_BYTES, ignored
+from helpcenter.load.source_files import MAX_SOURCE_BYTES
 from helpcenter.problems import Problem
 from helpcenter.render.calculator import today_in_shop_timezone
 from helpcenter.render.pages import Page
@@ -177,8 +177,7 @@ class BuildCache:
         digest.update(today_in_shop_timezone(dt.datetime.now(dt.UTC)).encode())
         for path in _source_files(self.root):
             digest.update(path.relative_to(self.root).as_posix().encode() + b"\0")
-            digest.update(_file_bytes(path) if not path.is_dir() or path.is_symlink()
-                          else b"\0folder")
+            digest.update(b"\0folder" if path.is_dir() else _file_bytes(path))
         return digest.hexdigest()
 
 
@@ -206,14 +205,22 @@ def _file_bytes(path: Path) -> bytes:
 
 
 def _source_files(root: Path) -> list[Path]:
+    """Every file and folder the build could read, under SOURCES: linked folders followed
+    (each real folder once), hidden and backup files included (a build publishes a
+    theme's hidden files; one change too many only costs a build)."""
     found: list[Path] = []
     for name in SOURCES:
         top = root / name
-        if top.is_file():
+        if not top.is_dir():
             found.append(top)
             continue
-        for folder, folders, files in os.walk(top):
-            folders[:] = sorted(f for f in folders if not ignored(f))
-            # folders too: one named like an entry (x.md) is a mistake the build reports
-            found += [Path(folder) / f for f in sorted([*folders, *files]) if not ignored(f)]
+        seen: set[str] = set()
+        for folder, folders, files in os.walk(top, followlinks=True):
+            real = os.path.realpath(folder)
+            if real in seen:  # a link back up the tree
+                folders[:] = []
+                continue
+            seen.add(real)
+            folders.sort()
+            found += [Path(folder) / f for f in sorted([*folders, *files])]
     return found

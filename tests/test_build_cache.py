@@ -166,3 +166,55 @@ def test_something_new_that_is_not_an_entry_file_is_reported_after_a_cached_buil
     assert result.code == 1
     assert "content/ja/gift-cards.md" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def _symlinked_folder(site: Site) -> None:
+    """content/en is a link to a folder elsewhere; a file in it changes."""
+    real = site.root.parent / "english-entries"
+    (site.root / "content" / "en").rename(real)
+    (site.root / "content" / "en").symlink_to(real, target_is_directory=True)
+
+
+LINKED_AND_HIDDEN: dict[str, tuple[Callable[[Site], None], Callable[[Site], None]]] = {
+    "a file in a linked folder": (
+        _symlinked_folder,
+        lambda site: site.replace("content/en/receipts.md", "title: ", "title: About ")),
+    "a hidden file the theme publishes": (
+        lambda site: site.write("theme/static/.well-known/security.txt", "Contact: a@b.c\n"),
+        lambda site: site.write("theme/static/.well-known/security.txt", "Contact: d@e.f\n")),
+}
+
+
+@pytest.mark.parametrize("kind", LINKED_AND_HIDDEN)
+def test_a_change_the_build_reads_is_never_taken_for_nothing_changed(
+        kind: str, site: Site, tmp_path: Path) -> None:
+    prepare, change = LINKED_AND_HIDDEN[kind]
+    prepare(site)
+    assert site.build().code == 0
+    change(site)
+    result = site.build()
+    assert result.code == 0, result.stderr
+    assert "Nothing changed" not in result.stdout
+    assert published(site.out) == fresh_build(site, tmp_path)
+
+
+def test_dates_changed_by_git_replace_are_published(site: Site, tmp_path: Path) -> None:
+    """`git log` follows replacement commits: the entries' dates change, HEAD does not."""
+    def git(*args: str, date: str = "2025-03-04T10:00:00+09:00") -> str:
+        env = {**os.environ, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date,
+               "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e", "GIT_COMMITTER_NAME": "t",
+               "GIT_COMMITTER_EMAIL": "t@e"}
+        return subprocess.run(["git", "-C", str(site.root), *args], env=env, check=True,
+                              capture_output=True, text=True).stdout.strip()
+    git("init", "-q")
+    git("add", "site.yaml", "content", "theme", "locales")
+    git("commit", "-q", "-m", "first")
+    assert site.build().code == 0
+    head = git("rev-parse", "HEAD")
+    tree = git("rev-parse", "HEAD^{tree}")
+    other = git("commit-tree", tree, "-m", "first", date="2026-06-07T10:00:00+09:00")
+    git("replace", head, other)
+    result = site.build()
+    assert result.code == 0, result.stderr
+    assert "Nothing changed" not in result.stdout
+    assert published(site.out) == fresh_build(site, tmp_path)

@@ -72,8 +72,10 @@ class Preview:
         raise AssertionError(f"waited {WAIT} s for {what}; the server printed:\n"
                              + "\n".join(self.output))
 
-    def wait_for_status(self, state: str) -> dict:
-        generation = self.status()["generation"]
+    def wait_for_status(self, state: str, since: int | None = None) -> dict:
+        """The status of the next build in `state` after the build numbered `since` (by
+        default: the last one now; give it when the build may finish before this call)."""
+        generation = self.status()["generation"] if since is None else since
         self.wait_until(lambda: self.status()["state"] == state
                         and self.status()["generation"] > generation, f"a build that is {state}")
         return self.status()

@@ -122,6 +122,10 @@ def _git(root: Path, *args: str) -> str | None:
 
 
 def history_state(root: Path) -> str:
-    """What the dates of `last_changed` depend on: the commit checked out, and whether the
-    history is shallow ("" without git)."""
-    return (_git(root, "rev-parse", "HEAD", "--is-shallow-repository") or "").strip()
+    """What the dates of `last_changed` depend on: the commit checked out, whether the
+    history is shallow, and the replacements (`git replace`) that `git log` follows
+    ("" without git)."""
+    head = _git(root, "rev-parse", "HEAD", "--is-shallow-repository") or ""
+    replaced = _git(root, "for-each-ref", "--format=%(objectname) %(refname)",
+                    "refs/replace/") or ""
+    return (head + replaced).strip()

@@ -18,6 +18,7 @@ The inputs:
     ("members", lang, kind, id)     which entries are in a category or about a policy,
                                     with their order (related and sibling lists)
     ("listings", lang)              every entry's listing (the home page)
+    ("bodies", lang)                every entry of the language (a body that includes one)
     ("policy", lang, "a.b.c")       one policy value, localized; "" is all of them
     ("calculator", lang)            the calculator's data, texts and destination lists
     ("template", name)              a theme template and every template it includes
@@ -46,6 +47,9 @@ from helpcenter.render.pages import Input
 
 MISSING = "-"
 ANY_TEMPLATE = "*"
+# Among a body's policy reads: it includes or imports another entry's body, whose own
+# placeholders read any policy value: the page then depends on every entry and value.
+OTHER_ENTRIES = "<other entries>"
 
 
 def digest_of(value: object) -> str:
@@ -116,6 +120,9 @@ class Digests:
             return (rest[0], rest[1]) in self.entries
         if kind == "members":
             return self._all_members().get((rest[0], rest[1], rest[2]), [])
+        if kind == "bodies":
+            return sorted((e.slug, _entry_digest(e, "entry"))
+                          for e in self.sources.entries if e.lang == rest[0])
         if kind == "listings":
             return sorted((e.slug, listing(e)) for e in self.sources.entries if e.lang == rest[0])
         if kind == "policy":
@@ -171,10 +178,16 @@ def _referenced_templates(source: str) -> list[str]:
     """The templates a template's source extends, includes or imports; ANY_TEMPLATE for a
     name that is worked out while rendering."""
     try:
-        found = meta.find_referenced_templates(Environment().parse(source))
-    except Exception:  # a broken template: its render reports it
-        return []
+        found = meta.find_referenced_templates(_THEME_SYNTAX.parse(source))
+    except Exception:  # one that cannot be read here: it may use any template
+        return [ANY_TEMPLATE]
     return [ANY_TEMPLATE if name is None else name for name in found]
+
+
+# The theme's template syntax (render/site.py: theme_environment), to read what a template
+# uses; nothing is rendered with it.
+_THEME_SYNTAX = Environment(extensions=["jinja2.ext.i18n"], trim_blocks=True,
+                            lstrip_blocks=True)
 
 
 def _follow(data: Mapping[str, Any], path: str) -> object:
@@ -193,7 +206,9 @@ def policy_paths(tree: nodes.Template, name: str = "policy") -> set[str]:
     """The policy values a body's placeholders read, as dotted paths, found in its syntax
     tree: `policy.shipping.domestic.fee` -> "shipping.domestic.fee". A placeholder that
     reaches into policy in a way that cannot be read from the tree (`policy[x]`, or
-    `policy` on its own) gives the longest fixed path before it: everything under it."""
+    `policy` on its own) gives the longest fixed path before it: everything under it.
+    A body that includes or imports another (entries are templates to each other) reads
+    OTHER_ENTRIES."""
     inner: set[int] = set()
     chains: list[nodes.Getattr | nodes.Getitem] = []
     for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
@@ -210,6 +225,9 @@ def policy_paths(tree: nodes.Template, name: str = "policy") -> set[str]:
     for found in tree.find_all(nodes.Name):
         if found.name == name and id(found) not in inner:
             paths.add("")
+    if any(True for _ in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport,
+                                         nodes.Extends))):
+        paths.add(OTHER_ENTRIES)
     return paths
 
 

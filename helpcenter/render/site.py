@@ -44,6 +44,7 @@ from helpcenter.render.calculator_page import (
     tools_for,
 )
 from helpcenter.render.dependencies import (
+    OTHER_ENTRIES,
     CalculatorReads,
     Digests,
     PolicyReads,
@@ -261,7 +262,7 @@ class _LanguageRenderer:
                              *(("exists", code, slug) for code in self.config.codes),
                              ("listed", lang, *(e.slug for e in
                                                 (*shown_related, *siblings.entries))),
-                             *(("policy", lang, path) for path in sorted(policy_reads)),
+                             *_policy_inputs(lang, policy_reads),
                              *self.reads.keys(lang)]
         links = read_links(html)
         keys += [("exists", lang, target) for target in self._linked_entries(links)]
@@ -366,6 +367,13 @@ class _LanguageRenderer:
             "og_locale": og_locale(self.lang),
             "og_alternates": [og_locale(code) for code, _ in alternates if code != self.lang],
             **context})
+
+
+def _policy_inputs(lang: str, reads: set[str]) -> list[Input]:
+    """The inputs of what a body read (dependencies.policy_paths)."""
+    if OTHER_ENTRIES in reads:
+        return [("bodies", lang), ("policy", lang, "")]
+    return [("policy", lang, path) for path in sorted(reads)]
 
 
 @functools.lru_cache(maxsize=64)
