@@ -87,28 +87,24 @@ class Site:
         return (self.out / relative).read_text(encoding="utf-8")
 
 
-def copy_site(target: Path) -> Site:
+def _copy_parts(source: Path, parts: tuple[str, ...], target: Path) -> None:
     target.mkdir(parents=True, exist_ok=True)
-    for part in SITE_PARTS:
-        source = ROOT / part
-        if source.is_dir():
-            shutil.copytree(source, target / part)
+    for part in parts:
+        if (source / part).is_dir():
+            shutil.copytree(source / part, target / part)
         else:
-            shutil.copy2(source, target / part)
+            shutil.copy2(source / part, target / part)
+
+
+def copy_site(target: Path) -> Site:
+    _copy_parts(ROOT, SITE_PARTS, target)
     return Site(target)
 
 
 def copy_sample(target: Path) -> Site:
     """The sample help center (tests/fixtures/sample/) with the project's theme and locales."""
-    target.mkdir(parents=True, exist_ok=True)
-    for part in SAMPLE_PARTS:
-        source = SAMPLE / part
-        if source.is_dir():
-            shutil.copytree(source, target / part)
-        else:
-            shutil.copy2(source, target / part)
-    for part in ("theme", "locales"):
-        shutil.copytree(ROOT / part, target / part)
+    _copy_parts(SAMPLE, SAMPLE_PARTS, target)
+    _copy_parts(ROOT, ("theme", "locales"), target)
     return Site(target)
 
 

@@ -190,21 +190,21 @@ def _is_count(value: Any) -> TypeGuard[int]:
 
 
 def _number(name: str, value: Any, example: str) -> None:
-    if not _is_number(value):
-        raise FilterInputError(f"the {name} filter needs an amount, but was given "
-                               f"{_kind(value)}",
-                               _pick_hint(value, _is_number) + "point the placeholder at a "
-                               "number, e.g. "
-                               f"{{{{ {example} | {name} }}}}")
+    _require(name, value, example, _is_number, "an amount", "number")
 
 
 def _count(name: str, value: Any, example: str) -> None:
-    if not _is_count(value):
-        raise FilterInputError(f"the {name} filter needs a whole number of days, but was "
-                               f"given {_kind(value)}",
-                               _pick_hint(value, _is_count) + "point the placeholder at a "
-                               "number of days, e.g. "
-                               f"{{{{ {example} | {name} }}}}")
+    _require(name, value, example, _is_count, "a whole number of days", "number of days")
+
+
+def _require(name: str, value: Any, example: str, accepts: Callable[[Any], bool],
+             wanted: str, kind: str) -> None:
+    """Refuse a value the filter `name` cannot format, saying where a fitting one is."""
+    if not accepts(value):
+        raise FilterInputError(f"the {name} filter needs {wanted}, but was given "
+                               f"{_kind(value)}",
+                               _pick_hint(value, accepts) + f"point the placeholder at a "
+                               f"{kind}, e.g. {{{{ {example} | {name} }}}}")
 
 
 def _day(value: Any) -> dt.date:
