@@ -89,6 +89,7 @@ class BuildCache:
         self.code = _code_version()
         self.sources = self._sources_digest(settings)
         self.saved = self._read()
+        self._digests: dict[str, str] = {}   # sha256 of the new site's files, by path
 
     def unchanged(self) -> bool:
         """The sources and settings are those of the last build, and its site is intact."""
@@ -121,7 +122,14 @@ class BuildCache:
         known = self.saved.files
         return {path: folder / path for path, data in files.items()
                 if path in known and known[path][1] == len(data)
-                and known[path][0] == hashlib.sha256(data).hexdigest()}
+                and known[path][0] == self._sha256(path, data)}
+
+    def _sha256(self, path: str, data: bytes) -> str:
+        """A new file's digest, worked out once for `reusable_files` and `save`."""
+        found = self._digests.get(path)
+        if found is None:
+            found = self._digests[path] = hashlib.sha256(data).hexdigest()
+        return found
 
     def save(self, site: BuiltSite, placeholders: list[str], codes: tuple[str, ...]) -> None:
         """Record the build just published at `out` (best effort: a cache that cannot be
@@ -130,7 +138,8 @@ class BuildCache:
             folder = self.out.parent / os.readlink(self.out)
         except OSError:
             return
-        states = _states(folder)
+        states = _states(folder, {path: self._sha256(path, data)
+                                  for path, data in site.files.items()})
         saved = Saved(self.code, self.sources, folder.name, states,
                       [replace(page, html="") for page in site.pages], site.warnings,
                       placeholders, {lang: sum(1 for p in site.pages if p.lang == lang)
@@ -181,14 +190,16 @@ class BuildCache:
         return digest.hexdigest()
 
 
-def _states(folder: Path) -> dict[str, FileState]:
-    """Every file of a published folder (the marker file aside)."""
+def _states(folder: Path, digests: dict[str, str]) -> dict[str, FileState]:
+    """Every file of a published folder (the marker file aside); `digests`: those of the
+    files the build had in memory (the others, the search index and _headers, are read)."""
     states = {}
     for path in sorted(folder.rglob("*")):
         if path.is_file() and not path.is_symlink() and path.name != MARKER:
             info = path.stat()
-            states[path.relative_to(folder).as_posix()] = (
-                hashlib.sha256(path.read_bytes()).hexdigest(), info.st_size, info.st_mtime_ns)
+            relative = path.relative_to(folder).as_posix()
+            digest = digests.get(relative) or hashlib.sha256(path.read_bytes()).hexdigest()
+            states[relative] = (digest, info.st_size, info.st_mtime_ns)
     return states
 
 

@@ -153,10 +153,13 @@ def sample_site(tmp_path: Path) -> Site:
 def built_sample(tmp_path_factory: pytest.TempPathFactory) -> Site:
     """The sample help center, built once for the tests that only read it (or break a copy
     of it and its build, made with `copy_built`)."""
-    built = copy_sample(tmp_path_factory.mktemp("sample") / "site")
-    result = built.build()
+    return _built(copy_sample(tmp_path_factory.mktemp("sample") / "site"))
+
+
+def _built(site: Site) -> Site:
+    result = site.build()
     assert result.code == 0, result.stderr
-    return built
+    return site
 
 
 def copy_built(built: Site, target: Path) -> Site:
@@ -178,10 +181,7 @@ def good_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     """The real help center, built once for the tests that only read it (or break a copy
     of it and its build, made with `copy_built`)."""
-    built = copy_site(tmp_path_factory.mktemp("built") / "site")
-    result = built.build()
-    assert result.code == 0, result.stderr
-    return built
+    return _built(copy_site(tmp_path_factory.mktemp("built") / "site"))
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

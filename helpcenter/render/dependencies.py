@@ -110,12 +110,9 @@ class Digests:
         return {key: self.of(key) for key in keys}
 
     def _value(self, key: Input) -> object:
+        """The value behind an input other than an entry, a listing or "listed" (those are
+        digested in `_digest`)."""
         kind, *rest = key
-        if kind == "entry":
-            return self.entries.get((rest[0], rest[1]), MISSING)
-        if kind == "listing":
-            entry = self.entries.get((rest[0], rest[1]))
-            return listing(entry) if entry else MISSING
         if kind == "exists":
             return (rest[0], rest[1]) in self.entries
         if kind == "members":

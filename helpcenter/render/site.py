@@ -50,7 +50,7 @@ from helpcenter.render.dependencies import (
     PolicyReads,
 )
 from helpcenter.render.formatting import FilterInputError, Formatter, mailto_link
-from helpcenter.render.listings import RelatedEntries
+from helpcenter.render.listings import RelatedEntries, place
 from helpcenter.render.markdown_body import (
     content_environment,
     first_paragraph,
@@ -396,11 +396,7 @@ def _faq_page(question: str, answer_html: str) -> dict[str, Any]:
 
 def _in_category(entries: list[Entry], category_id: str) -> list[Entry]:
     """A category's entries in the order editors gave them (the home page's cards)."""
-    return sorted((e for e in entries if e.category == category_id), key=_place)
-
-
-def _place(entry: Entry) -> tuple[int, str]:
-    return (entry.order, entry.slug)
+    return sorted((e for e in entries if e.category == category_id), key=place)
 
 
 def render_template(env: Environment, config: SiteConfig, result: RenderResult, template: str,
