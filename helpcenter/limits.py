@@ -9,12 +9,12 @@ that uses them is sandbox_limits.py; source files are read within limits by sour
 
 from __future__ import annotations
 
-import contextlib
-import sys
+import ctypes
+import os
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -108,43 +108,111 @@ class Budget:
 
 
 class _OutOfTime(BaseException):
-    """Raised inside Python-Markdown; a BaseException so that no `except Exception` in a
-    library can swallow it and carry on."""
+    """Raised inside Python-Markdown or PyYAML by the watchdog; a BaseException so that no
+    `except Exception` in a library can swallow it and carry on."""
 
 
-@contextlib.contextmanager
-def time_limit(seconds: float, what: str, fix: str) -> Iterator[None]:
+@dataclass(eq=False)
+class _Watch:
+    thread: int
+    deadline: float
+    stopping: threading.Event | None
+    fired: bool = False
+
+
+class _Watchdog:
+    """One thread per process that raises _OutOfTime in a thread whose `time_limit` is
+    over, through CPython's PyThreadState_SetAsyncExc (the exception is raised in that
+    thread at its next Python instruction). The watched code runs at full speed: a
+    profile hook that looked at the clock cost Markdown twice its own time."""
+
+    POLL = 0.05   # how often a build the preview stops is looked at
+
+    def __init__(self) -> None:
+        self.lock = threading.Condition()
+        self.watches: set[_Watch] = set()
+        self.pid = os.getpid()
+        threading.Thread(target=self._run, daemon=True, name="time-limit").start()
+
+    def watch(self, seconds: float) -> _Watch:
+        current = threading.current_thread()
+        watch = _Watch(current.ident or 0, time.monotonic() + seconds,
+                       getattr(current, "stopping", None))
+        with self.lock:
+            self.watches.add(watch)
+            self.lock.notify()
+        return watch
+
+    def release(self, watch: _Watch) -> None:
+        """Stop watching; an exception fired but not yet raised is taken back."""
+        with self.lock:
+            self.watches.discard(watch)
+            if watch.fired:
+                _set_async_exception(watch.thread, None)
+
+    def _run(self) -> None:
+        with self.lock:
+            while True:
+                now = time.monotonic()
+                for watch in self.watches:
+                    if not watch.fired and (now > watch.deadline or (
+                            watch.stopping is not None and watch.stopping.is_set())):
+                        watch.fired = True
+                        _set_async_exception(watch.thread, _OutOfTime)
+                waiting = [w for w in self.watches if not w.fired]
+                self.lock.wait(None if not waiting else min(
+                    [w.deadline - now for w in waiting]
+                    + [self.POLL for w in waiting if w.stopping is not None]))
+
+
+def _set_async_exception(thread: int, kind: type[BaseException] | None) -> None:
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread),
+                                               ctypes.py_object(kind) if kind else None)
+
+
+_watchdogs: list[_Watchdog] = []   # this process's watchdog, started when first needed
+_starting = threading.Lock()
+
+
+def _watchdog() -> _Watchdog:
+    with _starting:
+        if not _watchdogs or _watchdogs[-1].pid != os.getpid():  # a forked process
+            _watchdogs[:] = [_Watchdog()]                        # has no thread yet
+        return _watchdogs[-1]
+
+
+class time_limit:  # noqa: N801 (used like contextlib's context managers)
     """Stops the Python code run inside after `seconds`, or when the preview stops this
     build, with LimitExceeded(f"{what} takes more than … seconds", fix).
 
     For code we do not own (Python-Markdown: a body of 50,000 '[' or of 20,000 headings
     takes minutes, a list indented 10,000 times overflows the stack; PyYAML: a megabyte of
-    values takes ten seconds to compose before it can be counted): a profile hook, which
-    Python calls on every function call in this thread only, checks the clock every 256
-    calls. It costs about 2 ms per answer of the real help center.
+    values takes ten seconds to compose before it can be counted): a watchdog thread
+    raises an exception in the thread when its time is up (_Watchdog).
     """
-    deadline = time.monotonic() + seconds
-    stopping = getattr(threading.current_thread(), "stopping", None)
-    calls = 0
 
-    def check(_frame: Any, _event: str, _arg: Any) -> None:
-        nonlocal calls
-        calls += 1
-        if calls % 256 == 0 and (time.monotonic() > deadline
-                                 or (stopping is not None and stopping.is_set())):
-            raise _OutOfTime
+    def __init__(self, seconds: float, what: str, fix: str) -> None:
+        self.seconds, self.what, self.fix = seconds, what, fix
 
-    before = sys.getprofile()
-    sys.setprofile(check)
-    try:
-        yield
-    except _OutOfTime:
-        raise LimitExceeded(f"{what} takes more than {seconds:g} seconds", fix) from None
-    except RecursionError:
-        raise LimitExceeded(f"{what} is nested too deeply", "lists, quotes or brackets "
-                            "inside each other are limited to a few levels") from None
-    finally:
-        sys.setprofile(before)
+    def __enter__(self) -> None:
+        self.watchdog = _watchdog()
+        self.watch = self.watchdog.watch(self.seconds)
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 _traceback: Any) -> None:
+        while True:
+            try:
+                self.watchdog.release(self.watch)
+                break
+            except _OutOfTime:  # fired just as the code finished: it did finish
+                continue        # (fired once only: releasing again cannot be interrupted)
+        if kind is not None and issubclass(kind, _OutOfTime):
+            raise LimitExceeded(f"{self.what} takes more than {self.seconds:g} seconds",
+                                self.fix) from None
+        if kind is not None and issubclass(kind, RecursionError):
+            raise LimitExceeded(f"{self.what} is nested too deeply", "lists, quotes or "
+                                "brackets inside each other are limited to a few levels") \
+                from None
 
 
 def too_big(what: str) -> LimitExceeded:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +18,7 @@ from pathlib import Path
 import pytest
 from conftest import Run, Site, snapshot
 
-from helpcenter.limits import Budget, LimitExceeded
+from helpcenter.limits import Budget, LimitExceeded, time_limit
 from helpcenter.load.source_files import MAX_SOURCE_BYTES, read_source_bytes, read_source_text
 from helpcenter.load.yamlfile import parse_yaml
 
@@ -110,13 +111,13 @@ def test_placeholders_that_ask_for_endless_work_are_each_reported_at_their_line(
 
 
 def test_markdown_that_would_take_minutes_is_stopped_after_its_time_limit(site: Site) -> None:
-    """Python-Markdown needs minutes for 50,000 '[' or 60,000 headings (it is quadratic
+    """Python-Markdown needs minutes for 50,000 '[' or 200,000 headings (it is quadratic
     there); the answer fails with a limit instead, and the other answers are unaffected."""
     result = site.run("check")
     assert result.code == 0, result.stderr
     append(site, "content/ja/receipts.md", "[" * 50_000)
     site.write("content/en/receipts.md", site.read("content/en/receipts.md")
-               + "## Heading\n\n" * 60_000)
+               + "# [\n" * 200_000)
     result = site.run("check")
     assert result.code == 1
     assert "Traceback" not in result.stderr
@@ -126,6 +127,38 @@ def test_markdown_that_would_take_minutes_is_stopped_after_its_time_limit(site: 
     assert f"content/ja/receipts.md:{body_line}{message}" in result.problems
     body_line = site.read("content/en/receipts.md").split("\n").index("---", 1) + 2
     assert f"content/en/receipts.md:{body_line}{message}" in result.problems
+
+
+def test_a_time_limit_stops_python_code_in_any_thread_and_only_inside_its_block() -> None:
+    """The limit interrupts the code inside it, in the preview's build thread as in the
+    main one; code that finishes just as its time runs out is not interrupted later, at
+    some unrelated line of the build."""
+    def runaway() -> float:
+        started = time.monotonic()
+        with pytest.raises(LimitExceeded, match=r"the loop takes more than 0\.2 seconds"), \
+                time_limit(0.2, "the loop", "stop it"):
+            while True:
+                pass
+        return time.monotonic() - started
+
+    assert runaway() < 1.5
+    stopped: list[float] = []
+    thread = threading.Thread(target=lambda: stopped.append(runaway()))
+    thread.start()
+    thread.join(5)
+    assert stopped and stopped[0] < 1.5
+
+    finished = interrupted = 0
+    for length in range(5_000, 65_000, 30):   # ~0.1 ms to ~2 ms, across the 1 ms limit
+        try:
+            with time_limit(0.001, "the loop", "stop it"):
+                sum(1 for _ in range(length))
+            finished += 1
+        except LimitExceeded:
+            interrupted += 1
+        for _ in range(2_000):  # a stray interruption would be raised here
+            pass
+    assert finished and interrupted
 
 
 def test_the_wall_clock_backstop_stops_a_render_that_is_out_of_time() -> None:
