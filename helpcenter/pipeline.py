@@ -16,21 +16,23 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
 from helpcenter import cache
 from helpcenter.check.editor_checks import editor_warnings
+from helpcenter.check.site_checks import Checked
 from helpcenter.check.site_checks import check_site as check_pages
 from helpcenter.load.config import load_config, production_problems
 from helpcenter.load.policy import PolicyData
 from helpcenter.load.sources import Sources, load_sources
-from helpcenter.load.synonyms import SYNONYMS_FILE, TargetHits
+from helpcenter.load.synonyms import SYNONYMS_FILE
 from helpcenter.problems import BuildFailed, Problem, stop_if_any
 from helpcenter.render.assets import fingerprint
 from helpcenter.render.calculator import calendar_warning, today_in_shop_timezone
+from helpcenter.render.dependencies import Digests
 from helpcenter.render.pages import Page
 from helpcenter.render.site import render_site, sitemap, static_files
 from helpcenter.write.headers import write_headers
@@ -44,7 +46,8 @@ class BuiltSite:
     pages: list[Page]
     warnings: list[Problem]
     rendered: int = 0          # pages rendered; the others were used again
-    target_hits: TargetHits = field(default_factory=dict)  # what the check found on pages
+    checked: Checked = field(default_factory=Checked)  # what the checks found on pages
+    digests: Digests | None = None    # of the pages' inputs (render/dependencies.py)
 
 
 @dataclass(frozen=True)
@@ -59,26 +62,30 @@ class BuildReport:
     unchanged: bool = False    # nothing changed since the last build: nothing was written
 
 
-def render_and_check(sources: Sources, previous: Mapping[str, Page] | None = None,
-                     known: TargetHits | None = None, parallel: bool = False) -> BuiltSite:
-    """Stages 2 and 3: the site in memory, checked. `previous`: the pages of an earlier
-    run by path, each used again when nothing it was made from changed; `known`: that
-    run's `target_hits`; `parallel`: render the languages in parallel processes."""
+def render_and_check(sources: Sources, earlier: BuiltSite | None = None,
+                     parallel: bool = False) -> BuiltSite:
+    """Stages 2 and 3: the site in memory, checked. `earlier`: an earlier run's site (the
+    live preview's last good one, or the pages of the last build): each page is used
+    again when nothing it was made from changed, and what its checks found is known;
+    `parallel`: render the languages in parallel processes."""
     assets, asset_names = fingerprint(static_files(sources))
+    previous = {page.path: page for page in earlier.pages} if earlier else None
     result = render_site(sources, {_asset_name(path): _asset_name(hashed)
                                    for path, hashed in asset_names.items()}, previous,
-                         parallel)
+                         parallel, earlier.digests if earlier else None)
     stop_if_any(result.problems)
     pages = sorted(result.pages, key=lambda page: page.path)
-    problems, hits = check_pages(sources, pages, assets, known)
+    problems, checked = check_pages(sources, pages, assets,
+                                    earlier.checked if earlier else None)
     stop_if_any(problems)
     sitemap_xml, robots = sitemap(sources.config, pages)
-    files = {page.path: page.html.encode("utf-8") for page in pages}
+    files = {page.path: page.data for page in pages}
     files |= assets | {"sitemap.xml": sitemap_xml.encode(), "robots.txt": robots.encode()}
     files[f"pagefind/{SYNONYMS_FILE}"] = sources.synonyms.browser_file()
     warnings = _calendar_warnings(sources.policies) + editor_warnings(
         sources.config, sources.policies, sources.entries, sources.translations)
-    return BuiltSite(files, pages, sorted(set(warnings)), result.rendered, hits)
+    return BuiltSite(files, pages, sorted(set(warnings)), result.rendered, checked,
+                     result.digests)
 
 
 def _asset_name(path: str) -> str:
@@ -137,7 +144,8 @@ def build_site(root: Path, out: Path | None = None, base_url: str | None = None,
         sources = load_sources(root, base_url)
         previous = state.pages() if state is not None else None
         progress("render")
-        site = render_and_check(sources, previous, parallel=True)
+        site = render_and_check(sources, BuiltSite({}, list(previous.values()), [])
+                                if previous else None, parallel=True)
         progress("write")
         reused = state.reusable_files(site.files) if state is not None else {}
         write_site(target, site.files, reuse=reused,

@@ -23,7 +23,7 @@ Edit = Callable[[Site], None]
 
 def render(site: Site, previous: BuiltSite | None = None) -> BuiltSite:
     sources = load_sources(site.root)
-    return render_and_check(sources, {p.path: p for p in previous.pages} if previous else None)
+    return render_and_check(sources, previous)
 
 
 def changed_pages(before: BuiltSite, after: BuiltSite) -> set[str]:

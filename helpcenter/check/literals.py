@@ -62,9 +62,14 @@ def hardcoded_values(config: SiteConfig, policies: PolicyData, entries: list[Ent
     if not candidates:
         return []
     finder = _finder(candidates)
+    scan = (finder, tuple(c.placeholder for c in candidates), policies.path)
     problems: list[Problem] = []
     for entry in entries:
-        problems += _scan_entry(entry, finder, candidates, policies.path)
+        found = entry.derived.get("literals")
+        if found is None or found[0] != scan:  # kept with the entry for the same scan
+            found = entry.derived["literals"] = (
+                scan, _scan_entry(entry, finder, candidates, policies.path))
+        problems += found[1]
     return problems
 
 
@@ -124,9 +129,18 @@ def examples(config: SiteConfig, policies: PolicyData, entries: list[Entry],
 
 def _formatted_paths(policies: Mapping[str, Any], entries: list[Entry]) -> set[tuple[str, str]]:
     """(path, filter) pairs: those the entries use, and those the data's keys suggest."""
-    used = {(path.lstrip("."), name) for entry in entries
-            for path, name in _PLACEHOLDER.findall(entry.body) if name in FILTERS}
+    used = set().union(*(_used_placeholders(entry) for entry in entries))
     return used | set(_suggested(policies, ""))
+
+
+def _used_placeholders(entry: Entry) -> frozenset[tuple[str, str]]:
+    """(path, filter) of the entry's placeholders, kept with the entry."""
+    found = entry.derived.get("placeholders")
+    if found is None:
+        found = entry.derived["placeholders"] = frozenset(
+            (path.lstrip("."), name) for path, name in _PLACEHOLDER.findall(entry.body)
+            if name in FILTERS)
+    return found
 
 
 def _suggested(value: Any, path: str) -> Iterator[tuple[str, str]]:

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
 from helpcenter.load.config import SiteConfig
@@ -32,33 +33,61 @@ def check_coverage(config: SiteConfig, policies: PolicyData, pages: list[Page]) 
             if (policy_id, lang) not in covered]
 
 
+@dataclass(frozen=True)
+class LinksChecked:
+    """A site whose links all resolved: its addresses with their ids, and its pages."""
+
+    ids: dict[str, frozenset[str]]
+    known: frozenset[str]
+    pages: dict[str, Page]
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What the checks found on an earlier run's pages (the live preview's last good
+    site): a page that is the same object, checked against the same site, is not read
+    again."""
+
+    target_hits: TargetHits = field(default_factory=dict)
+    links: LinksChecked | None = None
+
+
 def check_site(sources: Sources, pages: list[Page], assets: Iterable[str],
-               known: TargetHits | None = None) -> tuple[list[Problem], TargetHits]:
-    """Every promise the rendered pages make, read from the pages alone. `known`: what an
-    earlier check found on pages (see synonyms.check_targets); the new findings are
-    returned with the problems."""
+               earlier: Checked | None = None) -> tuple[list[Problem], Checked]:
+    """Every promise the rendered pages make, read from the pages alone. `earlier`: what
+    the checks found on an earlier run's pages; what they find now is returned with the
+    problems."""
+    earlier = earlier or Checked()
     problems = check_coverage(sources.config, sources.policies, pages)
-    problems += check_links(sources.config, pages, assets, sources.entries)
-    target_problems, hits = check_targets(sources.synonyms, pages, known)
-    return problems + target_problems, hits
+    link_problems, links = check_links(sources.config, pages, assets, sources.entries,
+                                       earlier.links)
+    target_problems, hits = check_targets(sources.synonyms, pages, earlier.target_hits)
+    return problems + link_problems + target_problems, Checked(hits, links)
 
 
 def check_links(config: SiteConfig, pages: list[Page], assets: Iterable[str],
-                entries: list[Entry]) -> list[Problem]:
+                entries: list[Entry], earlier: LinksChecked | None = None,
+                ) -> tuple[list[Problem], LinksChecked | None]:
     """Every internal href/src in every page resolves to a page or asset, and its #anchor exists.
 
     A broken link written in an entry is reported at its line in the entry; one made by
     a template, at the output page. The links and ids are those each page recorded when
     it was made (pages.read_links): no page is parsed again here, and a URL that many
-    pages share (the menu, the stylesheet) is looked at once.
+    pages share (the menu, the stylesheet) is looked at once. `earlier`: a site that
+    passed; when every address and id is the same, only the pages that are not the ones
+    it checked are looked at. Returns what to give the next check when all links resolve.
     """
     sources: dict[tuple[str | None, str | None], Entry] = {
         (entry.lang, entry.slug): entry for entry in entries}
     ids = {config.base_path + page.path: page.links.ids for page in pages}
-    known = set(ids) | {config.base_path + asset for asset in assets}
+    known = frozenset(ids) | {config.base_path + asset for asset in assets}
+    if earlier is not None and earlier.ids == ids and earlier.known == known:
+        to_check = [page for page in pages if earlier.pages.get(page.path) is not page]
+    else:
+        to_check = pages
     shared: dict[str, str | None] = {}
     problems: list[Problem] = []
-    for page in pages:
+    for page in to_check:
         own = ids[config.base_path + page.path]
         for url in sorted(set(page.links.urls)):
             if url.startswith("#"):
@@ -69,7 +98,8 @@ def check_links(config: SiteConfig, pages: list[Page], assets: Iterable[str],
                 why = shared[url]
             if why:
                 problems.append(_broken_link(page, url, why, sources.get((page.lang, page.slug))))
-    return problems
+    checked = LinksChecked(ids, known, {page.path: page for page in pages})
+    return problems, None if problems else checked
 
 
 def _broken_link(page: Page, url: str, why: str, entry: Entry | None) -> Problem:
@@ -85,7 +115,7 @@ def _broken_link(page: Page, url: str, why: str, entry: Entry | None) -> Problem
 
 def _why_broken(config: SiteConfig, url: str, own_ids: frozenset[str],
                 ids: dict[str, frozenset[str]],
-                known: set[str]) -> str | None:
+                known: frozenset[str]) -> str | None:
     parts = urlsplit(url)
     if parts.scheme or parts.netloc:
         return None  # external, mailto:, or absolute canonical URLs

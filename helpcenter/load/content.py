@@ -47,8 +47,9 @@ class Entry:
     front_matter_line: dict[str, int]
     translated_from: str = ""   # translations only: the source version it was made from
     # Values later stages work out from this entry, kept with it (its digests, its source
-    # hash): an entry is never changed, so they stay true as long as the entry lives.
-    derived: dict[str, str] = field(default_factory=dict, init=False, compare=False,
+    # hash, its warnings): an entry is never changed, so they stay true as long as the
+    # entry lives (and the live preview keeps the entries that did not change).
+    derived: dict[str, Any] = field(default_factory=dict, init=False, compare=False,
                                     repr=False)
 
     def line_of(self, key: str) -> int:

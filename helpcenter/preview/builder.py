@@ -80,9 +80,7 @@ class PreviewBuilder:
         self._dirty = paths
         try:
             sources = self._load(paths)
-            previous = {page.path: page for page in self.pages}
-            site = pipeline.render_and_check(
-                sources, previous, self._site.target_hits if self._site else None)
+            site = pipeline.render_and_check(sources, self._site)
         except BuildFailed as failed:
             return Outcome(False, time.perf_counter() - started, tuple(failed.problems),
                            changed_sources=shown)

@@ -66,6 +66,10 @@ def _entry_digest(entry: Entry, kind: str) -> str:
     return found
 
 
+def _listing_digest(entry: Entry | None) -> str:
+    return MISSING if entry is None else _entry_digest(entry, "listing")
+
+
 def listing(entry: Entry) -> tuple[object, ...]:
     return (entry.title, entry.description, entry.category, entry.policies, entry.order)
 
@@ -74,12 +78,48 @@ class Digests:
     """The digest of every input, from one `Sources`, each worked out once when asked."""
 
     def __init__(self, sources: Sources, localized: Mapping[str, Mapping[str, Any]],
-                 asset_names: Mapping[str, str]) -> None:
+                 asset_names: Mapping[str, str], earlier: Digests | None = None) -> None:
+        """`earlier`: the digests of an earlier render (the live preview's last one), whose
+        digests are kept for the kinds of input that cannot have changed since."""
         self.sources, self.localized, self.asset_names = sources, localized, asset_names
         self.entries = {(e.lang, e.slug): e for e in sources.entries}
         self.known: dict[Input, str] = {}
+        if earlier is not None:
+            self.known = self._still_true(earlier)
+            for (lang, slug), entry in self.entries.items():   # kept with each entry
+                self.known[("entry", lang, slug)] = _entry_digest(entry, "entry")
+                self.known[("listing", lang, slug)] = _entry_digest(entry, "listing")
         self._members: dict[tuple[str, str, str], list[tuple[object, ...]]] | None = None
         self.calculators: dict[str, Mapping[str, Any]] = {}  # lang -> the calculator's context
+
+    def _still_true(self, earlier: Digests) -> dict[Input, str]:
+        """The digests of `earlier` that are true now: those of the kinds of input made
+        from the same loaded objects (the preview loads again only what changed), and
+        the lists of entries whose listings are the same."""
+        now, then = self.sources, earlier.sources
+        same = set()
+        settings = now.config is then.config and now.script_messages is then.script_messages
+        if settings and now.policies is then.policies and now.translations is then.translations:
+            same |= {"policy", "calculator"}
+        if settings and now.catalog_digests is then.catalog_digests \
+                and self.asset_names == earlier.asset_names:
+            same.add("language")
+        if now.theme is then.theme:
+            same.add("template")
+        if now.updated is then.updated:
+            same.add("updated")
+        if now.stale == then.stale:
+            same.add("stale")
+        if self.entries.keys() == earlier.entries.keys():
+            same.add("exists")
+        changed = {key for key in self.entries.keys() | earlier.entries.keys()
+                   if _listing_digest(self.entries.get(key))
+                   != _listing_digest(earlier.entries.get(key))}
+        if not changed:
+            same |= {"members", "listings"}
+        return {key: found for key, found in earlier.known.items()
+                if key[0] in same or (key[0] == "listed" and not any(
+                    (key[1], slug) in changed for slug in key[2:]))}
 
     def of(self, key: Input) -> str:
         found = self.known.get(key)
@@ -100,6 +140,8 @@ class Digests:
         if not inputs:
             return False
         known = self.known
+        if inputs.items() <= known.items():  # every digest known and the same (in C)
+            return True
         for key, digest in inputs.items():
             found = known.get(key)
             if (found if found is not None else self.of(key)) != digest:

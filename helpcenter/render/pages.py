@@ -9,6 +9,7 @@ those inputs still has the same digest (dependencies.py).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -55,6 +56,12 @@ class Page:
     @property
     def is_entry(self) -> bool:
         return self.kind is PageKind.ENTRY
+
+    @functools.cached_property
+    def data(self) -> bytes:
+        """The page as published: its HTML in UTF-8, encoded once (a page the live
+        preview uses again keeps its bytes)."""
+        return self.html.encode("utf-8")
 
 
 # Attributes in the HTML the theme and the sanitizer write: always double-quoted, names in

@@ -68,6 +68,7 @@ class RenderResult:
     pages: list[Page] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     rendered: int = 0   # pages rendered (the others were used again from `previous`)
+    digests: Digests | None = None   # of the inputs, for the next render (render_site)
 
 
 # Below this many entries, forking worker processes costs more than it saves.
@@ -76,13 +77,15 @@ PARALLEL_FROM_ENTRIES = 200
 
 def render_site(sources: Sources, asset_names: Mapping[str, str] | None = None,
                 previous: Mapping[str, Page] | None = None,
-                parallel: bool = False) -> RenderResult:
+                parallel: bool = False, digests: Digests | None = None) -> RenderResult:
     """Every page. `asset_names` maps the theme's file names to the hashed names they are
     published under (assets.py); `previous` holds the pages of an earlier render by path,
-    each used again when its inputs have not changed. `parallel`: with many entries to
-    render, each language is rendered in its own process (the build; never the preview,
-    whose server threads must not be forked)."""
-    job = _SiteRender(sources, Urls(sources.config, asset_names or {}), previous or {})
+    each used again when its inputs have not changed; `digests`, that render's digests
+    (RenderResult.digests), saves working out again those that cannot have changed.
+    `parallel`: with many entries to render, each language is rendered in its own process
+    (the build; never the preview, whose server threads must not be forked)."""
+    job = _SiteRender(sources, Urls(sources.config, asset_names or {}), previous or {},
+                      digests)
     languages = list(sources.config.codes)
     workers = min(len(languages), os.cpu_count() or 1)
     if parallel and workers > 1 and not previous \
@@ -90,7 +93,7 @@ def render_site(sources: Sources, asset_names: Mapping[str, str] | None = None,
         parts = _render_in_processes(job, languages, workers)
     else:
         parts = [job.language(lang) for lang in languages]
-    result = RenderResult(problems=policy_text_problems(sources.policies))
+    result = RenderResult(problems=policy_text_problems(sources.policies), digests=job.digests)
     for part in parts:
         result.pages += part.pages
         result.problems += part.problems
@@ -103,12 +106,13 @@ class _SiteRender:
     """What every language's pages share: the sources, the URLs, the localized policies,
     the digests of the inputs."""
 
-    def __init__(self, sources: Sources, urls: Urls, previous: Mapping[str, Page]) -> None:
+    def __init__(self, sources: Sources, urls: Urls, previous: Mapping[str, Page],
+                 earlier: Digests | None) -> None:
         self.sources, self.urls, self.previous = sources, urls, previous
         codes = sources.config.codes
         self.localized = {lang: localize(sources.policies.policies, lang, codes)
                           for lang in codes}
-        self.digests = Digests(sources, self.localized, urls.assets)
+        self.digests = Digests(sources, self.localized, urls.assets, earlier)
         self.by_slug = _translations_by_slug(sources.entries)
         self.calculator = calculator_data(sources.policies.policies, sources.policies.shop)
 
@@ -491,16 +495,23 @@ def _shipped(path: str, data: bytes) -> bytes:
 
 def sitemap(config: SiteConfig, pages: list[Page]) -> tuple[str, str]:
     """sitemap.xml with every translation as an alternate, and robots.txt pointing at it."""
-    urls = Urls(config)
-    entries = []
-    for page in sorted((p for p in pages if p.lang), key=lambda p: p.path):
-        loc = escape(urls.absolute(config.base_path + page.path.removesuffix("index.html")))
-        links = "".join(f'    <xhtml:link rel="alternate" hreflang="{code}" '
-                        f'href="{escape(urls.absolute(href))}"/>\n'
-                        for code, href in page.alternates)
-        entries.append(f"  <url>\n    <loc>{loc}</loc>\n{links}  </url>\n")
+    entries = [_sitemap_entry(config.base_url, config.base_path, page.path, page.alternates)
+               for page in sorted((p for p in pages if p.lang), key=lambda p: p.path)]
     xml = ('<?xml version="1.0" encoding="UTF-8"?>\n'
            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
            'xmlns:xhtml="http://www.w3.org/1999/xhtml">\n' + "".join(entries) + "</urlset>\n")
     robots = f"User-agent: *\nAllow: /\n\nSitemap: {config.base_url}sitemap.xml\n"
     return xml, robots
+
+
+@functools.lru_cache(maxsize=65536)
+def _sitemap_entry(base_url: str, base_path: str, path: str,
+                   alternates: tuple[tuple[str, str], ...]) -> str:
+    """One page's <url> (cached: the live preview writes the sitemap on every rebuild)."""
+    def absolute(url: str) -> str:
+        return escape(base_url + url[len(base_path):])
+
+    links = "".join(f'    <xhtml:link rel="alternate" hreflang="{code}" '
+                    f'href="{absolute(href)}"/>\n' for code, href in alternates)
+    return f"  <url>\n    <loc>{absolute(base_path + path.removesuffix('index.html'))}</loc>\n" \
+           f"{links}  </url>\n"
