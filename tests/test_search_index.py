@@ -22,7 +22,13 @@ from conftest import ROOT, Site, snapshot
 from helpcenter.problems import BuildFailed
 from helpcenter.write import search_index
 from helpcenter.write.readings import make_tokenizer, readings_of
-from helpcenter.write.search_index import SearchIndexer, bundle_key, indexed_part, pages_to_index
+from helpcenter.write.search_index import (
+    KEPT_BUNDLES,
+    SearchIndexer,
+    bundle_key,
+    indexed_part,
+    pages_to_index,
+)
 
 LANGUAGES = ("ja", "en")
 # Texts of the page around the answer, which must never be found by a search.
@@ -270,6 +276,30 @@ def test_the_bundle_of_unchanged_pages_is_reused_without_starting_pagefind(
     (cache / ".half-written.part").write_bytes(b"helpcenter-search-bundle")
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
     assert make_bundle(pages, cache) == first
+
+
+def test_the_bundles_last_used_are_kept_for_a_site_that_goes_back(
+        tmp_path: Path, monkeypatch) -> None:
+    """An editor who undoes a change or switches branches gets the earlier bundle back
+    without Pagefind; the cache keeps the KEPT_BUNDLES bundles used last, not more."""
+    cache = tmp_path / "cache"
+
+    def state(n: int) -> list[tuple[str, str]]:
+        return [("en/a/index.html", f'<html lang="en"><head><title>A</title></head><body>'
+                                    f"<main data-pagefind-body><p>word{n}</p></main></body></html>")]
+
+    made = [make_bundle(state(n), cache) for n in range(KEPT_BUNDLES)]
+    assert len(list(cache.glob("*.bundle"))) == KEPT_BUNDLES
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
+    assert make_bundle(state(0), cache) == made[0]   # used again: now the newest
+    monkeypatch.delenv("PAGEFIND_BINARY_PATH")
+    make_bundle(state(KEPT_BUNDLES), cache)           # one more: the oldest unused goes
+    assert len(list(cache.glob("*.bundle"))) == KEPT_BUNDLES
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
+    assert make_bundle(state(0), cache) == made[0]
+    assert make_bundle(state(2), cache) == made[2]
+    with pytest.raises(BuildFailed, match="Pagefind failed"):
+        make_bundle(state(1), cache)
 
 
 def test_pagefind_is_given_only_the_part_of_a_page_it_reads(built_site: Site,

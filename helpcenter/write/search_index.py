@@ -517,6 +517,7 @@ def load_cached_bundle(cache: Path, key: str) -> dict[str, bytes] | None:
     """The bundle stored under `key`, or None if there is none or it is damaged."""
     try:
         data = (cache / f"{key}.bundle").read_bytes()
+        os.utime(cache / f"{key}.bundle")   # used: the last to be removed (store_bundle)
     except OSError:
         return None
     body, _, digest = data.rpartition(b"\nsha256 ")
@@ -534,10 +535,25 @@ def load_cached_bundle(cache: Path, key: str) -> dict[str, bytes] | None:
     return files if at == len(body) and ENTRY in files else None
 
 
+KEPT_BUNDLES = 8   # a bundle of the real help center is about 300 kB
+
+
+def _by_last_use(paths: Iterable[Path]) -> list[Path]:
+    """The newest first; a file another build removed meanwhile is left out."""
+    found = []
+    for path in paths:
+        try:
+            found.append((path.stat().st_mtime_ns, path))
+        except OSError:
+            continue
+    return [path for _mtime, path in sorted(found, reverse=True)]
+
+
 def store_bundle(cache: Path, key: str, files: Mapping[str, bytes]) -> None:
-    """Keep the bundle under `key` (and no other): written whole, then renamed, so a
-    reader finds the last complete bundle or none. A cache that cannot be written is
-    no reason to fail a build."""
+    """Keep the bundle under `key`, with the KEPT_BUNDLES - 1 others last used (an editor
+    going back to an earlier state, another branch): written whole, then renamed, so a
+    reader finds a complete bundle or none. A cache that cannot be written is no reason
+    to fail a build."""
     parts = [CACHE_FORMAT]
     for name, data in sorted(files.items()):
         parts += [f"{name}\t{len(data)}\n".encode(), data]
@@ -551,9 +567,8 @@ def store_bundle(cache: Path, key: str, files: Mapping[str, bytes]) -> None:
             file.write(body + b"\nsha256 " + hashlib.sha256(body).hexdigest().encode() + b"\n")
         os.replace(temporary, cache / f"{key}.bundle")
         temporary = None
-        for old in cache.glob("*.bundle"):
-            if old.name != f"{key}.bundle":
-                old.unlink(missing_ok=True)
+        for old in _by_last_use(cache.glob("*.bundle"))[KEPT_BUNDLES:]:
+            old.unlink(missing_ok=True)
     except OSError:
         pass
     finally:
