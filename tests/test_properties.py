@@ -91,6 +91,8 @@ YAMLISH = st.lists(st.one_of(PIECES, st.text(ANY_CHARACTER, max_size=4)), max_si
 @example(text="? !!timestamp 2026-02-30\n: 1", first_line=1)
 @example(text="title: x\x00", first_line=2)
 @example(text="title: \ud800", first_line=2)
+@example(text="---", first_line=1)   # libyaml's empty value on the line after the last
+@example(text="{~:\n  }", first_line=3)
 def test_parse_yaml_gives_data_or_problems_on_any_text(text: str, first_line: int) -> None:
     parsed = parse_yaml(text, "f.yaml", first_line)
 

@@ -74,6 +74,8 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> ParsedYaml:
 # parser, but it recurses in C: a value nested tens of thousands of brackets deep crashes
 # the process. So it is used only for texts too small to nest deeply (front matter), and a
 # text it finds wrong is read again by the Python parser, whose messages the editors see.
+# For a text that does not end with a line break, libyaml can place an empty value on the
+# line after the last ('---' alone: line 2); such a line is taken as the last line.
 _FAST_MAX_CHARACTERS = 20_000
 _FAST_MAX_LINES = 400
 
@@ -90,7 +92,13 @@ def _with_libyaml(text: str, path: str, first_line: int, lines: LineMap) -> Pars
         return None   # read again by the Python parser, for its message
     finally:
         loader.dispose()
+    last = first_line + len(_LINE_BREAK.split(text)) - 1
+    for key_path, line in lines.lines.items():
+        lines.lines[key_path] = min(line, last)
     return parsed if not parsed.problems else None
+
+
+_LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")   # YAML's line breaks
 
 
 def _compose(loader: yaml.SafeLoader | yaml.CSafeLoader, lines: LineMap, path: str,
