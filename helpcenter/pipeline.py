@@ -37,7 +37,13 @@ from helpcenter.render.pages import Page
 from helpcenter.render.site import render_site, sitemap, static_files
 from helpcenter.write.headers import write_headers
 from helpcenter.write.output import output_problems, write_site
-from helpcenter.write.search_index import BUNDLE, SearchIndexer, check_counts, pages_to_index
+from helpcenter.write.search_index import (
+    BUNDLE,
+    SearchIndexer,
+    check_counts,
+    has_bundles,
+    pages_to_index,
+)
 
 
 @dataclass(frozen=True)
@@ -139,8 +145,9 @@ def build_site(root: Path, out: Path | None = None, base_url: str | None = None,
                            0, unchanged=True)
     search_cache = root / cache.FOLDER / "search" if use_cache else None
     with SearchIndexer(search_cache) as indexer:
-        if state is None or state.saved is None:  # no last build: Pagefind is needed;
-            indexer.start(warm_up="ja" in config.codes)  # it loads while we work
+        if (state is None or state.saved is None) and not has_bundles(search_cache):
+            # no last build and no index kept: Pagefind is needed; it loads while we work
+            indexer.start(warm_up="ja" in config.codes)
         sources = load_sources(root, base_url)
         previous = state.pages() if state is not None else None
         progress("render")

@@ -513,6 +513,11 @@ def _identity() -> list[str]:
     return [*_IDENTITY, binary]
 
 
+def has_bundles(cache: Path | None) -> bool:
+    """Whether the cache holds any bundle (one may be of the pages about to be made)."""
+    return cache is not None and any(cache.glob("*.bundle"))
+
+
 def load_cached_bundle(cache: Path, key: str) -> dict[str, bytes] | None:
     """The bundle stored under `key`, or None if there is none or it is damaged."""
     try:
