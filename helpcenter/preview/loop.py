@@ -4,8 +4,9 @@ Ten times a second the sources are scanned (watch.py); once a burst of changes h
 settled, one rebuild runs in a worker thread (preview.py) while the server keeps
 serving the last good site. Its outcome is printed in the terminal (one line per build,
 then its problems), published to the browser overlay through `PreviewState.status`,
-and open pages are told to reload. After each good build, the search index is made
-again in a second thread (preview_search.py).
+and open pages are told to reload. Once the editor pauses (`INDEX_AFTER_SECONDS` without
+a save or a build), the search index is made again in a second thread (preview/search.py):
+made while the next save is built, it would take the processor from that build.
 
 A runaway build (content that makes a page do far too much work, see limits.py) never
 holds the preview: while a build runs, the status says "building", and after
@@ -40,6 +41,7 @@ from helpcenter.render.pages import Page
 
 POLL_SECONDS = 0.1
 SLOW_SECONDS = 2.0   # a build running longer is reported, and stopped by the next save
+INDEX_AFTER_SECONDS = 1.0   # the search index is made again after this long without a save
 
 
 @dataclass
@@ -103,6 +105,7 @@ class Loop:
         self.search = SearchIndex()
         self.indexer = concurrent.futures.ThreadPoolExecutor(max_workers=1)
         self.indexing = self.index_again = False
+        self.index_due = 0.0   # when the search index is to be made again (0: it is not)
         self.search_problem = ""
         self.timer = PeriodicCallback(self.poll, POLL_SECONDS * 1000)
 
@@ -125,6 +128,9 @@ class Loop:
             self._watch_build(now)
         elif self.debounce.due(now):
             self._start_build(self.debounce.take(), now)
+        elif self.index_due and now >= self.index_due and not self.debounce.pending:
+            self.index_due = 0.0
+            self.reindex()
 
     def _start_build(self, paths: set[Path], now: float) -> None:
         """One build at a time, in a thread; its outcome comes back to the IOLoop."""
@@ -171,7 +177,7 @@ class Loop:
         self.state.record(outcome, self.builder.files)
         if outcome.ok and outcome.changed_files:
             _reload_browsers(outcome.changed_files)
-            self.reindex()
+            self.index_due = time.monotonic() + INDEX_AFTER_SECONDS
 
     def reindex(self) -> None:
         """Index the last good site; one run at a time, the latest site wins."""
