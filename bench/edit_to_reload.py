@@ -90,6 +90,9 @@ def run(site: Path, runs: int, slug: str) -> tuple[dict[str, list[float]], dict[
         started = time.perf_counter()
         wait_for(f"{base}/__preview__/status.json", '"state": "ok"')
         print(f"  first build and start: {time.perf_counter() - started:.2f} s")
+        wait_for(f"{base}/pagefind/pagefind-entry.json", '"languages"')
+        print(f"  first search index: {time.perf_counter() - started:.2f} s (edits are timed "
+              "after it, as an editor reads before editing)")
         entry = site / "content" / "ja" / f"{slug}.md"
         url = f"{base}/ja/{slug}/"
         results: dict[str, list[float]] = {
