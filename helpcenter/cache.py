@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from helpcenter.pipeline import BuiltSite
 
 FOLDER = Path(".cache") / "helpcenter"
+MESSAGES = FOLDER / "messages"   # the UI strings of each source file (catalogs.MessageStore)
 SOURCES = ("site.yaml", "content", "theme", "locales")
 LIBRARIES = ("jinja2", "markdown", "babel", "nh3", "budoux", "pagefind", "sudachipy",
              "sudachidict-core", "pyyaml", "markupsafe", "rjsmin", "rcssmin", "holidays")

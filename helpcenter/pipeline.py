@@ -111,7 +111,7 @@ def check_site(root: Path, base_url: str | None = None, production: bool = False
                progress: Callable[[str], None] = lambda _stage: None) -> tuple[Sources, BuiltSite]:
     """Everything the build validates, without writing anything."""
     progress("load")
-    sources = load_sources(root, base_url)
+    sources = load_sources(root, base_url, kept=root / cache.MESSAGES)
     if production:
         stop_if_any(production_problems(sources.config))
     progress("render")
@@ -148,7 +148,8 @@ def build_site(root: Path, out: Path | None = None, base_url: str | None = None,
         if (state is None or state.saved is None) and not has_bundles(search_cache):
             # no last build and no index kept: Pagefind is needed; it loads while we work
             indexer.start(warm_up="ja" in config.codes)
-        sources = load_sources(root, base_url)
+        sources = load_sources(root, base_url,
+                               kept=root / cache.MESSAGES if use_cache else None)
         previous = state.pages() if state is not None else None
         progress("render")
         site = render_and_check(sources, BuiltSite({}, list(previous.values()), [])

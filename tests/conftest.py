@@ -89,24 +89,27 @@ class Site:
         return (self.out / relative).read_text(encoding="utf-8")
 
 
-# The scratch sites of one test session keep their search bundles in one folder, shared
-# by pytest's worker processes: .cache/helpcenter/search is a link to it. A bundle is
-# keyed by the exact pages it indexes (and Pagefind's version), so a site whose answers
-# are the same takes it instead of starting Pagefind again: about 1 s of CPU saved per
-# build of the real site. Tests of the bundle cache itself use caches of their own.
-SEARCH_CACHE_VARIABLE = "MILAMORE_TESTS_SEARCH_CACHE"
-_OWNS_SEARCH_CACHE = pytest.StashKey[bool]()
+# The scratch sites of one test session keep their search bundles and the UI strings of
+# their sources in folders shared by pytest's worker processes: .cache/helpcenter/search
+# and .cache/helpcenter/messages are links to them. Both are kept by content (the exact
+# pages a bundle indexes, the bytes a file's strings come from) with a checksum, so a
+# site whose answers are the same takes the bundle instead of starting Pagefind again
+# (about 1 s of CPU per build of the real site), and a template that did not change is
+# not tokenized again. Tests of these caches themselves use caches of their own.
+SHARED_CACHE_VARIABLE = "MILAMORE_TESTS_SHARED_CACHE"
+SHARED_CACHES = ("search", "messages")
+_OWNS_SHARED_CACHE = pytest.StashKey[bool]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    if SEARCH_CACHE_VARIABLE not in os.environ:  # the first process: workers inherit it
-        os.environ[SEARCH_CACHE_VARIABLE] = tempfile.mkdtemp(prefix="milamore-search-")
-        config.stash[_OWNS_SEARCH_CACHE] = True
+    if SHARED_CACHE_VARIABLE not in os.environ:  # the first process: workers inherit it
+        os.environ[SHARED_CACHE_VARIABLE] = tempfile.mkdtemp(prefix="milamore-tests-")
+        config.stash[_OWNS_SHARED_CACHE] = True
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    if config.stash.get(_OWNS_SEARCH_CACHE, False):
-        shutil.rmtree(os.environ.pop(SEARCH_CACHE_VARIABLE), ignore_errors=True)
+    if config.stash.get(_OWNS_SHARED_CACHE, False):
+        shutil.rmtree(os.environ.pop(SHARED_CACHE_VARIABLE), ignore_errors=True)
 
 
 def _copy_parts(source: Path, parts: tuple[str, ...], target: Path) -> None:
@@ -116,10 +119,13 @@ def _copy_parts(source: Path, parts: tuple[str, ...], target: Path) -> None:
             shutil.copytree(source / part, target / part)
         else:
             shutil.copy2(source / part, target / part)
-    search_cache = target / ".cache" / "helpcenter" / "search"
-    if not search_cache.exists():
-        search_cache.parent.mkdir(parents=True, exist_ok=True)
-        search_cache.symlink_to(os.environ[SEARCH_CACHE_VARIABLE], target_is_directory=True)
+    for name in SHARED_CACHES:
+        link = target / ".cache" / "helpcenter" / name
+        if not link.exists():
+            shared = Path(os.environ[SHARED_CACHE_VARIABLE]) / name
+            shared.mkdir(parents=True, exist_ok=True)
+            link.parent.mkdir(parents=True, exist_ok=True)
+            link.symlink_to(shared, target_is_directory=True)
 
 
 def copy_site(target: Path) -> Site:

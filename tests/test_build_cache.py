@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, Site, copy_site
+from conftest import ROOT, Site, copy_built, copy_site
 
 
 def published(folder: Path) -> dict[str, bytes]:
@@ -34,6 +34,13 @@ def fresh_build(site: Site, tmp_path: Path) -> dict[str, bytes]:
     result = site.run("build", "--out", str(out), "--no-cache")
     assert result.code == 0, result.stderr
     return published(out)
+
+
+@pytest.fixture
+def built(built_site: Site, tmp_path: Path) -> Site:
+    """A copy of the real help center with its build and cache: a case starts after a
+    good build without making one from nothing (its first build there is a cached one)."""
+    return copy_built(built_site, tmp_path / "site")
 
 
 Edit = Callable[[Site], None]
@@ -57,7 +64,8 @@ EDITS: dict[str, Edit] = {
 
 @pytest.mark.parametrize("kind", EDITS)
 def test_a_cached_build_after_a_change_publishes_what_a_build_from_nothing_does(
-        kind: str, site: Site, tmp_path: Path) -> None:
+        kind: str, built: Site, tmp_path: Path) -> None:
+    site = built
     assert site.build().code == 0
     EDITS[kind](site)
     result = site.build()
@@ -66,7 +74,8 @@ def test_a_cached_build_after_a_change_publishes_what_a_build_from_nothing_does(
     assert published(site.out) == fresh_build(site, tmp_path)
 
 
-def test_nothing_changed_writes_nothing_and_says_so(site: Site) -> None:
+def test_nothing_changed_writes_nothing_and_says_so(built: Site) -> None:
+    site = built
     assert site.build().code == 0
     before = os.readlink(site.out)
     files = published(site.out)
@@ -78,7 +87,8 @@ def test_nothing_changed_writes_nothing_and_says_so(site: Site) -> None:
 
 
 def test_a_file_changed_by_hand_in_the_published_site_is_written_again(
-        site: Site, tmp_path: Path) -> None:
+        built: Site, tmp_path: Path) -> None:
+    site = built
     assert site.build().code == 0
     page = site.out / "en" / "receipts" / "index.html"
     page.write_text("changed by hand", encoding="utf-8")
@@ -86,7 +96,8 @@ def test_a_file_changed_by_hand_in_the_published_site_is_written_again(
     assert published(site.out) == fresh_build(site, tmp_path)
 
 
-def test_a_deleted_published_site_is_built_again(site: Site, tmp_path: Path) -> None:
+def test_a_deleted_published_site_is_built_again(built: Site, tmp_path: Path) -> None:
+    site = built
     assert site.build().code == 0
     shutil.rmtree(site.out.resolve())
     site.out.unlink()
@@ -94,10 +105,17 @@ def test_a_deleted_published_site_is_built_again(site: Site, tmp_path: Path) -> 
     assert published(site.out) == fresh_build(site, tmp_path)
 
 
-def test_a_damaged_cache_is_ignored(site: Site, tmp_path: Path) -> None:
+def test_a_damaged_cache_is_ignored(built: Site, tmp_path: Path) -> None:
+    site = built
     assert site.build().code == 0
     for path in (site.root / ".cache" / "helpcenter").glob("*.pickle"):
         path.write_bytes(path.read_bytes()[:100])
+    kept = list((site.root / ".cache" / "helpcenter" / "messages").glob("*.json"))
+    assert kept   # the UI strings of the theme and the generator, by file
+    for number, path in enumerate(kept):   # cut short, emptied, or changed by hand
+        text = path.read_text(encoding="utf-8")
+        path.write_text([text[:len(text) // 2], "", text.replace("1", "2", 1) or "[]"][number % 3],
+                        encoding="utf-8")
     EDITS["entry"](site)
     result = site.build()
     assert result.code == 0, result.stderr
@@ -141,6 +159,13 @@ def test_a_change_to_the_generators_code_renders_everything_again(tmp_path: Path
     assert published(project.out) != before
 
 
+def test_no_cache_neither_reads_nor_writes_a_cache(site: Site) -> None:
+    shutil.rmtree(site.root / ".cache")   # (the test sites share some of theirs)
+    result = site.run("build", "--no-cache")
+    assert result.code == 0, result.stderr
+    assert not (site.root / ".cache").exists()
+
+
 def test_the_cache_is_never_committed(site: Site) -> None:
     assert site.build().code == 0
     ignore = site.root / ".cache" / ".gitignore"
@@ -149,9 +174,10 @@ def test_the_cache_is_never_committed(site: Site) -> None:
 
 @pytest.mark.parametrize("kind", ["folder", "pipe", "broken link", "link to a device"])
 def test_something_new_that_is_not_an_entry_file_is_reported_after_a_cached_build(
-        kind: str, site: Site) -> None:
+        kind: str, built: Site) -> None:
     """The cache's view of the sources sees folders, pipes and links, not only files:
     after a good build, `content/ja/x.md` that is not a file still stops the next one."""
+    site = built
     assert site.build().code == 0
     path = site.root / "content" / "ja" / "gift-cards.md"
     if kind == "folder":

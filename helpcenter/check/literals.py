@@ -238,9 +238,11 @@ def _matches(finder: re.Pattern[str], text: str,
     return tuple(found)
 
 
+@functools.lru_cache(maxsize=16384)
 def _prose(body: str) -> str:
     """The body without code blocks, placeholders, template tags, comments and inline
-    code, with the same line numbers."""
+    code, with the same line numbers. (Cached: a new policy value is looked for in every
+    answer again, and the answers have not changed.)"""
     lines = body.split("\n")
     fenced = False
     for index, line in enumerate(lines):

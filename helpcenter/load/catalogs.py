@@ -7,17 +7,23 @@ to disk: the build compiles each `.po` when it starts, so `serve` picks up edits
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
+import os
 import re
+import tempfile
 from collections import Counter
 from io import BytesIO
 from pathlib import Path
 
+from babel import __version__ as babel_version
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import DEFAULT_KEYWORDS, extract
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 from babel.support import Translations
 from jinja2 import TemplateSyntaxError
+from jinja2 import __version__ as jinja2_version
 
 from helpcenter.load.config import SiteConfig
 from helpcenter.load.source_files import read_source_bytes
@@ -146,14 +152,18 @@ def _sources(root: Path) -> list[tuple[Path, str, dict[str, str]]]:
 Extracted = tuple[str, int, str | tuple[str, ...], list[str]]
 
 
-def _extract(root: Path) -> list[Extracted]:
+def _extract(root: Path, kept: Path | None = None) -> list[Extracted]:
     """The UI strings of every source; a template that does not parse gives none (the
     build reports it when it renders the template)."""
-    return extract_checked(root, strict=False)[0]
+    return extract_checked(root, strict=False, kept=kept)[0]
 
 
-def extract_checked(root: Path, strict: bool = True) -> tuple[list[Extracted], list[Problem]]:
-    """The UI strings, and every source that cannot be read or parsed (with `strict`)."""
+def extract_checked(root: Path, strict: bool = True, kept: Path | None = None,
+                    ) -> tuple[list[Extracted], list[Problem]]:
+    """The UI strings, and every source that cannot be read or parsed (with `strict`).
+    `kept`: a folder where the strings of each file are kept by its content, for the next
+    build (MessageStore)."""
+    store = MessageStore(kept) if kept is not None else None
     found: list[Extracted] = []
     problems: list[Problem] = []
     for path, method, options in _sources(root):
@@ -162,7 +172,12 @@ def extract_checked(root: Path, strict: bool = True) -> tuple[list[Extracted], l
         if strict and method == "jinja2":
             options = {**options, "silent": "false"}
         try:
-            messages = _extract_file(method, path.read_bytes(), tuple(sorted(options.items())))
+            data, settings = path.read_bytes(), tuple(sorted(options.items()))
+            messages = store.get(method, data, settings) if store is not None else None
+            if messages is None:
+                messages = _extract_file(method, data, settings)
+                if store is not None:
+                    store.put(method, data, settings, messages)
         except TemplateSyntaxError as error:
             problems.append(Problem(shown, error.lineno or 0,
                                     f"this template cannot be read: {error.message}",
@@ -181,7 +196,7 @@ def extract_checked(root: Path, strict: bool = True) -> tuple[list[Extracted], l
 
 @functools.lru_cache(maxsize=512)
 def _extract_file(method: str, data: bytes, options: tuple[tuple[str, str], ...],
-                  ) -> tuple[tuple[int, str | tuple[str, ...], tuple[str, ...]], ...]:
+                  ) -> FileMessages:
     """The UI strings of one file's bytes. Cached by content: the live preview asks on
     every rebuild, and tokenizing every template and module took a third of a rebuild.
     Most of the generator's modules call no gettext function at all: those are not
@@ -192,27 +207,78 @@ def _extract_file(method: str, data: bytes, options: tuple[tuple[str, str], ...]
                  in extract(method, BytesIO(data), keywords=KEYWORDS, options=dict(options)))
 
 
-def script_messages(root: Path) -> list[str | tuple[str, ...]]:
+FileMessages = tuple[tuple[int, "str | tuple[str, ...]", tuple[str, ...]], ...]
+
+
+class MessageStore:
+    """The UI strings of each source file, kept on disk by the file's content (one small
+    JSON file each, with its checksum), so that a build in a new process does not tokenize
+    the theme's templates and the generator's modules again (0.08 s of the real site's
+    0.7 s check). The key names the extractor's version and settings, so nothing stale is
+    read; a file that cannot be read, is damaged or cannot be written is only a miss."""
+
+    FORMAT = f"messages 1 babel {babel_version} jinja2 {jinja2_version} {sorted(KEYWORDS.items())}"
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def _path(self, method: str, data: bytes, settings: tuple[tuple[str, str], ...]) -> Path:
+        key = hashlib.sha256(repr((self.FORMAT, method, settings)).encode() + b"\0" + data)
+        return self.folder / f"{key.hexdigest()}.json"
+
+    def get(self, method: str, data: bytes,
+            settings: tuple[tuple[str, str], ...]) -> FileMessages | None:
+        try:
+            text, _, digest = self._path(method, data, settings).read_text(
+                encoding="utf-8").rpartition("\nsha256 ")
+            if hashlib.sha256(text.encode()).hexdigest() != digest.strip():
+                return None   # damaged: made again
+            return tuple((int(lineno), message if isinstance(message, str) else tuple(message),
+                          tuple(comments)) for lineno, message, comments in json.loads(text))
+        except (OSError, ValueError, TypeError):
+            return None
+
+    def put(self, method: str, data: bytes, settings: tuple[tuple[str, str], ...],
+            messages: FileMessages) -> None:
+        temporary = None
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=self.folder,
+                                             prefix=".", suffix=".part", delete=False) as file:
+                temporary = file.name
+                text = json.dumps(messages, ensure_ascii=False)
+                file.write(f"{text}\nsha256 {hashlib.sha256(text.encode()).hexdigest()}\n")
+            os.replace(temporary, self._path(method, data, settings))
+            temporary = None
+        except OSError:
+            pass
+        finally:
+            if temporary is not None:
+                Path(temporary).unlink(missing_ok=True)
+
+
+def script_messages(root: Path, kept: Path | None = None) -> list[str | tuple[str, ...]]:
     """The UI strings of the theme's scripts, which the build hands to the browser."""
     found: dict[str, str | tuple[str, ...]] = {}
-    for shown, _lineno, message, _comments in _extract(root):
+    for shown, _lineno, message, _comments in _extract(root, kept):
         if shown.endswith(".js"):
             found.setdefault(message[0] if isinstance(message, tuple) else message, message)
     return list(found.values())
 
 
-def extract_messages(root: Path) -> dict[str, tuple[str, int]]:
+def extract_messages(root: Path, kept: Path | None = None) -> dict[str, tuple[str, int]]:
     """Every UI string -> (file, line) of its first use."""
     found: dict[str, tuple[str, int]] = {}
-    for shown, lineno, message, _comments in _extract(root):
+    for shown, lineno, message, _comments in _extract(root, kept):
         msgid = message[0] if isinstance(message, tuple) else message
         found.setdefault(msgid, (shown, lineno))
     return found
 
 
-def check_catalogs(config: SiteConfig, catalogs: dict[str, Catalog]) -> list[Problem]:
+def check_catalogs(config: SiteConfig, catalogs: dict[str, Catalog],
+                   kept: Path | None = None) -> list[Problem]:
     """Every UI string is in every catalog, and translated outside the source language."""
-    used = extract_messages(config.root)
+    used = extract_messages(config.root, kept)
     problems: list[Problem] = []
     for lang, catalog in catalogs.items():
         shown = display_path(po_path(config.root, lang), config.root)

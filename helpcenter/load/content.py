@@ -119,8 +119,9 @@ def entry_files(folder: Path) -> list[Path]:
     """The `*.md` names in a language folder, without editors' temporary files."""
     if not folder.is_dir():
         return []
-    return sorted(path for path in folder.iterdir()
-                  if path.name.endswith(".md") and not ignored(path.name))
+    return sorted((path for path in folder.iterdir()
+                   if path.name.endswith(".md") and not ignored(path.name)),
+                  key=lambda path: path.name)   # (comparing Path objects is slow)
 
 
 def read_entry(path: Path, lang: str, config: SiteConfig, folder: str | None = None,

@@ -52,9 +52,11 @@ class Sources:
 
 
 def load_sources(root: Path, base_url: str | None = None,
-                 memo: EntryMemo | None = None) -> Sources:
+                 memo: EntryMemo | None = None, kept: Path | None = None) -> Sources:
     """Everything, read and checked. `memo`: entries read before (the live preview's),
-    used again for files whose text did not change."""
+    used again for files whose text did not change; `kept`: the folder where the UI
+    strings of the theme and the generator are kept between builds (catalogs.MessageStore).
+    """
     config, problems = load_config(root, base_url)
     stop_if_any(problems)
     assert config is not None
@@ -67,13 +69,13 @@ def load_sources(root: Path, base_url: str | None = None,
     stop_if_any(problems)
     assert policies is not None
     problems = check_entries(config, policies, entries)
-    problems += catalogs.check_catalogs(config, found_catalogs)
+    problems += catalogs.check_catalogs(config, found_catalogs, kept)
     stop_if_any(problems)
     return Sources(
         config, policies, entries,
         {lang: catalogs.compile_translations(c) for lang, c in found_catalogs.items()},
         synonyms, load_theme(root), last_changed(root), stale_pages(config, entries),
-        tuple(catalogs.script_messages(root)),
+        tuple(catalogs.script_messages(root, kept)),
         {lang: _digest(catalogs.po_path(root, lang)) for lang in found_catalogs})
 
 

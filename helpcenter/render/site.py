@@ -28,6 +28,7 @@ from babel import Locale
 from babel.core import get_global
 from babel.support import Translations
 from jinja2 import Environment, FunctionLoader, StrictUndefined, TemplateError
+from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from helpcenter.load.config import SiteConfig
@@ -234,11 +235,28 @@ class _LanguageRenderer:
         for entry in entries:
             if self._reused(f"{self.lang}/{entry.slug}/index.html", result):
                 continue
-            reads: set[str] = set()
-            body, problems = render_body(entry, content_env, entry_urls, reads)
+            body, problems, reads = self._body(entry, content_env, entry_urls)
             result.problems += problems
             if body is not None:
                 self._render_entry(entry, body, related, result, reads)
+
+    def _body(self, entry: Entry, content_env: SandboxedEnvironment,
+              entry_urls: Mapping[str, str]) -> tuple[str | None, list[Problem], set[str]]:
+        """The answer's HTML, its problems and the policy values it read. Kept with the
+        entry with the digests of what it was made from: a page rendered again for
+        another reason (a title in its list changed) does not convert its Markdown again."""
+        kept = entry.derived.get("body")
+        if kept is not None and self.digests.unchanged(kept[0]):
+            return kept[1], [], kept[2]
+        reads: set[str] = set()
+        body, problems = render_body(entry, content_env, entry_urls, reads)
+        if body is not None:
+            keys: list[Input] = [("language", self.lang), ("entry", self.lang, entry.slug),
+                                 *_policy_inputs(self.lang, reads),
+                                 *(("exists", self.lang, target) for target in
+                                   self._linked_entries(read_links(body)))]
+            entry.derived["body"] = (self.digests.record(keys), body, reads)
+        return body, problems, reads
 
     def _render_entry(self, entry: Entry, body: str, related: RelatedEntries,
                       result: RenderResult, policy_reads: set[str]) -> None:
