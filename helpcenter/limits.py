@@ -117,16 +117,21 @@ class _Watch:
     thread: int
     deadline: float
     stopping: threading.Event | None
-    fired: bool = False
+    fired: float = 0.0   # when the stop was last raised (0: never)
 
 
 class _Watchdog:
     """One thread per process that raises _OutOfTime in a thread whose `time_limit` is
     over, through CPython's PyThreadState_SetAsyncExc (the exception is raised in that
     thread at its next Python instruction). The watched code runs at full speed: a
-    profile hook that looked at the clock cost Markdown twice its own time."""
+    profile hook that looked at the clock cost Markdown twice its own time.
 
-    POLL = 0.05   # how often a build the preview stops is looked at
+    An exception raised while the thread runs a garbage-collector callback or a `__del__`
+    is printed and dropped by Python, so the stop is raised again every `AGAIN` seconds
+    until the block has ended."""
+
+    POLL = 0.05    # how often a build the preview stops is looked at
+    AGAIN = 0.1    # how long after a stop that did not end the block it is raised again
 
     def __init__(self) -> None:
         self.lock = threading.Condition()
@@ -155,14 +160,20 @@ class _Watchdog:
             while True:
                 now = time.monotonic()
                 for watch in self.watches:
-                    if not watch.fired and (now > watch.deadline or (
-                            watch.stopping is not None and watch.stopping.is_set())):
-                        watch.fired = True
+                    due = watch.fired + self.AGAIN if watch.fired else watch.deadline
+                    if now >= due or (not watch.fired and watch.stopping is not None
+                                      and watch.stopping.is_set()):
+                        watch.fired = now
                         _set_async_exception(watch.thread, _OutOfTime)
-                waiting = [w for w in self.watches if not w.fired]
-                self.lock.wait(None if not waiting else min(
-                    [w.deadline - now for w in waiting]
-                    + [self.POLL for w in waiting if w.stopping is not None]))
+                self.lock.wait(self._next_look(now))
+
+    def _next_look(self, now: float) -> float | None:
+        """Seconds until a watch is due (None: there is no watch)."""
+        if not self.watches:
+            return None
+        return max(0.0, min(
+            [(w.fired + self.AGAIN if w.fired else w.deadline) - now for w in self.watches]
+            + [self.POLL for w in self.watches if w.stopping is not None and not w.fired]))
 
 
 def _set_async_exception(thread: int, kind: type[BaseException] | None) -> None:
@@ -204,8 +215,8 @@ class time_limit:  # noqa: N801 (used like contextlib's context managers)
             try:
                 self.watchdog.release(self.watch)
                 break
-            except _OutOfTime:  # fired just as the code finished: it did finish
-                continue        # (fired once only: releasing again cannot be interrupted)
+            except _OutOfTime:  # fired as the code finished: it did finish (the watch is
+                continue        # gone once released: no stop is raised after that)
         if kind is not None and issubclass(kind, _OutOfTime):
             raise LimitExceeded(f"{self.what} takes more than {self.seconds:g} seconds",
                                 self.fix) from None

@@ -8,6 +8,7 @@ for every case at once, exit 1, no traceback, and the last good site left byte-i
 
 from __future__ import annotations
 
+import gc
 import os
 import socket
 import threading
@@ -159,6 +160,27 @@ def test_a_time_limit_stops_python_code_in_any_thread_and_only_inside_its_block(
         for _ in range(2_000):  # a stray interruption would be raised here
             pass
     assert finished and interrupted
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # the dropped one
+def test_a_stop_that_lands_in_a_garbage_collector_callback_is_raised_again() -> None:
+    """Python prints and drops an exception raised in a gc callback (Hypothesis installs
+    one): a stop that lands there must not leave the code running past its limit. (Where
+    the stop lands is a race: without the second stop, about one round in two ran on.)"""
+    def busy_callback(_phase: str, _info: dict[str, int]) -> None:
+        sum(range(6_000))   # much of the time is spent here
+
+    gc.callbacks.append(busy_callback)
+    try:
+        for _round in range(3):
+            started = time.monotonic()
+            with pytest.raises(LimitExceeded), time_limit(0.1, "the loop", "stop it"):
+                while time.monotonic() < started + 10:   # a bound, should the stop be lost
+                    cycle: list[object] = []
+                    cycle.append(cycle)   # garbage only the collector frees
+            assert time.monotonic() - started < 5
+    finally:
+        gc.callbacks.remove(busy_callback)
 
 
 def test_the_wall_clock_backstop_stops_a_render_that_is_out_of_time() -> None:
