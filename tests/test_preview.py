@@ -153,6 +153,16 @@ def test_rebuilding_after_each_edit_gives_the_same_site_as_building_from_scratch
                "'/en/receipts/#paper-receipts'" in problem for problem in failed), failed
 
 
+def test_an_editors_lock_file_among_the_entries_is_not_read_as_an_entry(site: Site) -> None:
+    """Editors such as Emacs leave such files next to the one being edited; the preview,
+    told of one, rebuilds as a build from nothing does: without it."""
+    preview = builder(site)
+    for name in (".#receipts.md", "#receipts.md", ".receipts.md"):
+        lock = site.write(f"content/en/{name}", "junk")
+        outcome = preview.rebuild({lock})
+        assert outcome.ok, (name, outcome.problems)
+
+
 def test_entries_kept_between_rebuilds_are_read_again_when_what_they_need_changes(
         site: Site) -> None:
     """The preview keeps entries it has read and parses again only files whose text

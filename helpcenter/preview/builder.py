@@ -21,6 +21,7 @@ from helpcenter import pipeline
 from helpcenter.load.content import Entry, EntryMemo, read_entry
 from helpcenter.load.entry_checks import check_entries
 from helpcenter.load.placeholders import Placeholder
+from helpcenter.load.source_files import ignored
 from helpcenter.load.sources import Sources, load_sources
 from helpcenter.load.translation_status import stale_pages
 from helpcenter.preview.watch import hashes, scan
@@ -114,7 +115,8 @@ class PreviewBuilder:
         return replace(base, entries=entries, stale=stale_pages(base.config, entries))
 
     def _is_entry(self, path: Path, sources: Sources) -> bool:
-        return (path.suffix == ".md" and path.parent.name in sources.config.codes
+        return (path.suffix == ".md" and not ignored(path.name)
+                and path.parent.name in sources.config.codes
                 and path.parent.parent == self.root / "content")
 
 
