@@ -224,11 +224,11 @@ def _scan_entry(entry: Entry, finder: re.Pattern[str], candidates: list[Candidat
     return problems
 
 
-@functools.lru_cache(maxsize=16384)
 def _matches(finder: re.Pattern[str], text: str,
              plain: bool) -> tuple[tuple[int, str, int], ...]:
-    """(line offset, text found, candidate index) for each finding in one text. Cached:
-    the live preview checks every entry on each rebuild, and most have not changed."""
+    """(line offset, text found, candidate index) for each finding in one text. (The live
+    preview scans an entry again only for a new scan: hardcoded_values keeps the
+    warnings with each entry.)"""
     prose = text if plain else _prose(text)
     found = []
     for match in finder.finditer(prose):

@@ -163,7 +163,6 @@ def extract_checked(root: Path, strict: bool = True, kept: Path | None = None,
     """The UI strings, and every source that cannot be read or parsed (with `strict`).
     `kept`: a folder where the strings of each file are kept by its content, for the next
     build (MessageStore)."""
-    store = MessageStore(kept) if kept is not None else None
     found: list[Extracted] = []
     problems: list[Problem] = []
     for path, method, options in _sources(root):
@@ -172,12 +171,8 @@ def extract_checked(root: Path, strict: bool = True, kept: Path | None = None,
         if strict and method == "jinja2":
             options = {**options, "silent": "false"}
         try:
-            data, settings = path.read_bytes(), tuple(sorted(options.items()))
-            messages = store.get(method, data, settings) if store is not None else None
-            if messages is None:
-                messages = _extract_file(method, data, settings)
-                if store is not None:
-                    store.put(method, data, settings, messages)
+            messages = _file_messages(method, path.read_bytes(),
+                                      tuple(sorted(options.items())), kept)
         except TemplateSyntaxError as error:
             problems.append(Problem(shown, error.lineno or 0,
                                     f"this template cannot be read: {error.message}",
@@ -195,11 +190,24 @@ def extract_checked(root: Path, strict: bool = True, kept: Path | None = None,
 
 
 @functools.lru_cache(maxsize=512)
-def _extract_file(method: str, data: bytes, options: tuple[tuple[str, str], ...],
-                  ) -> FileMessages:
-    """The UI strings of one file's bytes. Cached by content: the live preview asks on
-    every rebuild, and tokenizing every template and module took a third of a rebuild.
-    Most of the generator's modules call no gettext function at all: those are not
+def _file_messages(method: str, data: bytes, options: tuple[tuple[str, str], ...],
+                   kept: Path | None) -> FileMessages:
+    """The UI strings of one file's bytes. Cached by content in the process (the live
+    preview asks on every rebuild, and a build asks twice: for the catalog check and for
+    the scripts' texts; tokenizing every template and module took a third of a rebuild),
+    and on disk in `kept` for the next build (MessageStore)."""
+    store = MessageStore(kept) if kept is not None else None
+    found = store.get(method, data, options) if store is not None else None
+    if found is None:
+        found = _tokenized(method, data, options)
+        if store is not None:
+            store.put(method, data, options, found)
+    return found
+
+
+def _tokenized(method: str, data: bytes, options: tuple[tuple[str, str], ...],
+               ) -> FileMessages:
+    """Most of the generator's modules call no gettext function at all: those are not
     tokenized (a fifth of a small site's build)."""
     if method == "python" and not _CALLS.search(data):
         return ()
