@@ -2,7 +2,7 @@
 
 The numbers (how big a value, how many steps, how long) and the tools that enforce them:
 `Budget` counts one page's steps and output and checks a wall-clock deadline;
-`time_limit` stops Python code we do not own (Python-Markdown, PyYAML) after some seconds;
+`within_time` stops Python code we do not own (Python-Markdown, PyYAML) after some seconds;
 `StoppableThread` lets the live preview stop a build at its next check. The content sandbox
 that uses them is sandbox_limits.py; source files are read within limits by source_files.py.
 """
@@ -16,9 +16,11 @@ import time
 import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from jinja2 import TemplateRuntimeError
+
+T = TypeVar("T")
 
 # One page's budget. The real answers use no loop, output a few kilobytes and run a dozen
 # filters; these are a hundred times what a long hand-written answer could need.
@@ -121,7 +123,7 @@ class _Watch:
 
 
 class _Watchdog:
-    """One thread per process that raises _OutOfTime in a thread whose `time_limit` is
+    """One thread per process that raises _OutOfTime in a thread whose `within_time` is
     over, through CPython's PyThreadState_SetAsyncExc (the exception is raised in that
     thread at its next Python instruction). The watched code runs at full speed: a
     profile hook that looked at the clock cost Markdown twice its own time.
@@ -139,14 +141,16 @@ class _Watchdog:
         self.pid = os.getpid()
         threading.Thread(target=self._run, daemon=True, name="time-limit").start()
 
-    def watch(self, seconds: float) -> _Watch:
+    @staticmethod
+    def new_watch(seconds: float) -> _Watch:
         current = threading.current_thread()
-        watch = _Watch(current.ident or 0, time.monotonic() + seconds,
-                       getattr(current, "stopping", None))
+        return _Watch(current.ident or 0, time.monotonic() + seconds,
+                      getattr(current, "stopping", None))
+
+    def add(self, watch: _Watch) -> None:
         with self.lock:
             self.watches.add(watch)
             self.lock.notify()
-        return watch
 
     def release(self, watch: _Watch) -> None:
         """Stop watching; an exception fired but not yet raised is taken back."""
@@ -192,38 +196,37 @@ def _watchdog() -> _Watchdog:
         return _watchdogs[-1]
 
 
-class time_limit:  # noqa: N801 (used like contextlib's context managers)
-    """Stops the Python code run inside after `seconds`, or when the preview stops this
-    build, with LimitExceeded(f"{what} takes more than … seconds", fix).
+def within_time(seconds: float, what: str, fix: str, work: Callable[[], T]) -> T:
+    """`work()`, stopped after `seconds` (or when the preview stops this build) with
+    LimitExceeded(f"{what} takes more than … seconds", fix).
 
     For code we do not own (Python-Markdown: a body of 50,000 '[' or of 20,000 headings
     takes minutes, a list indented 10,000 times overflows the stack; PyYAML: a megabyte of
     values takes ten seconds to compose before it can be counted): a watchdog thread
     raises an exception in the thread when its time is up (_Watchdog).
+
+    A function and not a `with` block: the stop can be raised at any call, including the
+    first line of a context manager's `__exit__`, where nothing could catch it and the
+    watch would never be released. Here every call that can meet the stop is inside a
+    `try` of this frame.
     """
-
-    def __init__(self, seconds: float, what: str, fix: str) -> None:
-        self.seconds, self.what, self.fix = seconds, what, fix
-
-    def __enter__(self) -> None:
-        self.watchdog = _watchdog()
-        self.watch = self.watchdog.watch(self.seconds)
-
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 _traceback: Any) -> None:
-        while True:
-            try:
-                self.watchdog.release(self.watch)
-                break
-            except _OutOfTime:  # fired as the code finished: it did finish (the watch is
-                continue        # gone once released: no stop is raised after that)
-        if kind is not None and issubclass(kind, _OutOfTime):
-            raise LimitExceeded(f"{self.what} takes more than {self.seconds:g} seconds",
-                                self.fix) from None
-        if kind is not None and issubclass(kind, RecursionError):
-            raise LimitExceeded(f"{self.what} is nested too deeply", "lists, quotes or "
-                                "brackets inside each other are limited to a few levels") \
-                from None
+    watchdog = _watchdog()
+    watch = watchdog.new_watch(seconds)   # not watched yet: nothing can be raised for it
+    try:
+        try:
+            watchdog.add(watch)
+            return work()
+        finally:
+            watchdog.release(watch)
+    except _OutOfTime:   # in the work, or as it finished: either way its time was up
+        try:             # released if the stop came before `release` took the lock; a
+            watchdog.release(watch)      # second stop comes only AGAIN seconds later
+        except _OutOfTime:
+            watchdog.release(watch)
+        raise LimitExceeded(f"{what} takes more than {seconds:g} seconds", fix) from None
+    except RecursionError:
+        raise LimitExceeded(f"{what} is nested too deeply", "lists, quotes or brackets "
+                            "inside each other are limited to a few levels") from None
 
 
 def too_big(what: str) -> LimitExceeded:

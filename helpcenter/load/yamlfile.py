@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from helpcenter.limits import YAML_SECONDS, LimitExceeded, time_limit
+from helpcenter.limits import YAML_SECONDS, LimitExceeded, within_time
 from helpcenter.problems import Problem
 
 KeyPath = tuple[Any, ...]
@@ -57,9 +57,9 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> ParsedYaml:
         loader.dispose()
         return fast
     try:
-        with time_limit(YAML_SECONDS, "reading this file", "a settings file has a few "
-                        "hundred values; check that the right file was saved here"):
-            return _compose(loader, lines, path, first_line)
+        return within_time(YAML_SECONDS, "reading this file", "a settings file has a few "
+                           "hundred values; check that the right file was saved here",
+                           lambda: _compose(loader, lines, path, first_line))
     except LimitExceeded as error:
         return ParsedYaml(None, lines, [Problem(path, first_line, error.what, error.fix)])
     except yaml.YAMLError as error:

@@ -38,7 +38,7 @@ from helpcenter.limits import (
     LimitExceeded,
     template_line,
     template_lines,
-    time_limit,
+    within_time,
 )
 from helpcenter.load.content import Entry
 from helpcenter.problems import Problem, did_you_mean
@@ -79,9 +79,9 @@ def render_body(entry: Entry, env: SandboxedEnvironment, entry_urls: Mapping[str
             return None, problems
         text = filled
     try:
-        with time_limit(MARKDOWN_SECONDS, "the Markdown of this answer", "shorten it; "
-                        "many unclosed '[' or hundreds of headings are slow"):
-            return _markdown_to_html(text, entry, entry_urls)
+        return within_time(MARKDOWN_SECONDS, "the Markdown of this answer", "shorten it; "
+                           "many unclosed '[' or hundreds of headings are slow",
+                           lambda: _markdown_to_html(text, entry, entry_urls))
     except LimitExceeded as error:
         return None, [Problem(entry.path, entry.body_line, error.what, error.fix)]
 
