@@ -13,11 +13,15 @@ tracebacks are what is tested.
 
 from __future__ import annotations
 
+import json
 import os
+import select
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,10 +76,17 @@ class Site:
         assert old in text, f"{old!r} not in {relative}"
         self.write(relative, text.replace(old, new, 1))
 
-    def run(self, *args: str) -> Run:
-        done = subprocess.run([sys.executable, str(ROOT / "build.py"), "--root", str(self.root),
-                               *args], capture_output=True, text=True,
-                              timeout=BUILD_TIMEOUT)
+    def run(self, *args: str, env: dict[str, str] | None = None) -> Run:
+        """`python build.py --root ROOT *args` in a new process, with `env` added to the
+        environment. Runs through this worker's build server (tests/build_server.py)
+        unless `env` or the environment changes how Python itself starts (PYTHON…)."""
+        argv = ["--root", str(self.root), *args]
+        environment = {**os.environ, **(env or {})}
+        if _python_settings(environment) == _python_settings(_SERVER_ENVIRONMENT):
+            return _build_server().run(argv, environment)
+        done = subprocess.run([sys.executable, str(ROOT / "build.py"), *argv],
+                              capture_output=True, text=True, timeout=BUILD_TIMEOUT,
+                              env=environment)
         return Run(done.returncode, done.stdout, done.stderr)
 
     def build(self, *args: str) -> Run:
@@ -87,6 +98,49 @@ class Site:
 
     def page(self, relative: str) -> str:
         return (self.out / relative).read_text(encoding="utf-8")
+
+
+class BuildServer:
+    """The client of tests/build_server.py: one per pytest process, started when first
+    needed, ended with the process (its input closes)."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen([sys.executable, str(ROOT / "tests" / "build_server.py")],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        text=True, env=_SERVER_ENVIRONMENT)
+        self.lock = threading.Lock()
+
+    def run(self, argv: list[str], env: dict[str, str]) -> Run:
+        with self.lock, tempfile.TemporaryDirectory(prefix="milamore-run-") as scratch:
+            stdout, stderr = Path(scratch, "stdout"), Path(scratch, "stderr")
+            request = {"argv": argv, "cwd": os.getcwd(), "env": env,
+                       "stdout": str(stdout), "stderr": str(stderr)}
+            assert self.process.stdin and self.process.stdout
+            self.process.stdin.write(json.dumps(request) + "\n")
+            self.process.stdin.flush()
+            pid = json.loads(self.process.stdout.readline())["pid"]
+            ready, _, _ = select.select([self.process.stdout], [], [], BUILD_TIMEOUT)
+            if not ready:
+                os.kill(pid, signal.SIGKILL)
+                self.process.stdout.readline()
+                raise subprocess.TimeoutExpired(["build.py", *argv], BUILD_TIMEOUT)
+            code = json.loads(self.process.stdout.readline())["code"]
+            return Run(code, stdout.read_text(encoding="utf-8"),
+                       stderr.read_text(encoding="utf-8"))
+
+
+_SERVER_ENVIRONMENT = dict(os.environ)   # as pytest started
+_servers: list[BuildServer] = []        # this process's, when started
+
+
+def _build_server() -> BuildServer:
+    if not _servers or _servers[0].process.poll() is not None:
+        _servers[:] = [BuildServer()]
+    return _servers[0]
+
+
+def _python_settings(environment: dict[str, str]) -> dict[str, str]:
+    return {name: value for name, value in environment.items() if name.startswith("PYTHON")}
 
 
 # The scratch sites of one test session keep their search bundles and the UI strings of

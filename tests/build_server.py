@@ -1,0 +1,109 @@
+"""Runs `build.py` for the tests, each run in a process of its own, without paying for
+Python's start and the generator's imports every time (0.3 s of each of the suite's ~500
+runs, most of them a few tenths of a second long).
+
+This process imports the generator once, then forks a child per request: the child is a
+fresh process with the project's modules loaded and nothing run; it takes the request's
+working folder and environment, writes to the request's files as its standard output and
+error, runs build.py as `__main__` and exits with its code. So a test still sees what a
+user's `python build.py …` gives: exit code, messages, no traceback, a process that ends.
+What the children share is the hash seed of this process: tests that compare builds for
+reproducibility run `python` itself (tests/conftest.py, `Site.run`).
+
+Protocol, one JSON line each way: {"argv", "cwd", "env", "stdout", "stderr"} →
+{"pid"} as soon as the child runs, then {"code"} (like subprocess: -N for signal N).
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import io
+import json
+import os
+import runpy
+import sys
+import threading
+import traceback
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD = ROOT / "build.py"
+
+
+def _preload() -> None:
+    sys.path.insert(0, str(ROOT))
+    import helpcenter.cli  # the point of this process
+    import helpcenter.write.search_index  # noqa: F401
+
+
+def _run_child(request: dict[str, Any]) -> int:
+    os.chdir(request["cwd"])
+    os.environ.clear()
+    os.environ.update(request["env"])
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    for fd, path in ((1, request["stdout"]), (2, request["stderr"])):
+        os.dup2(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), fd)
+    # what Python opens for a standard output that is a file (not a terminal)
+    sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), encoding="utf-8")
+    sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), encoding="utf-8",
+                                  errors="backslashreplace", line_buffering=True)
+    sys.argv = [str(BUILD), *request["argv"]]
+    try:
+        runpy.run_path(str(BUILD), run_name="__main__")
+        code = 0
+    except SystemExit as stop:
+        code = _exit_code(stop.code)
+    except BaseException:  # printed as Python would print it
+        traceback.print_exc()
+        code = 1
+    _shut_down()
+    return code
+
+
+def _exit_code(value: object) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, int):
+        return value
+    print(value, file=sys.stderr)
+    return 1
+
+
+def _shut_down() -> None:
+    """What the interpreter does at exit: wait for threads that are not daemons, run
+    the `atexit` functions, flush the output."""
+    for thread in threading.enumerate():
+        if thread is not threading.main_thread() and not thread.daemon:
+            thread.join()
+    atexit._run_exitfuncs()  # (private: there is no public way before os._exit)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+
+
+def _reply(message: dict[str, int]) -> None:
+    sys.stdout.write(json.dumps(message) + "\n")
+    sys.stdout.flush()
+
+
+def serve() -> None:
+    _preload()
+    for line in sys.stdin:
+        request = json.loads(line)
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                code = _run_child(request)
+            finally:
+                os._exit(code)
+        _reply({"pid": pid})
+        _, status = os.waitpid(pid, 0)
+        _reply({"code": os.waitstatus_to_exitcode(status)})
+
+
+if __name__ == "__main__":
+    serve()
