@@ -175,3 +175,34 @@ def test_entries_kept_between_rebuilds_are_read_again_when_what_they_need_change
                for problem in outcome.problems), outcome.problems
     site.replace("site.yaml", "  - id: your_orders\n", "  - id: orders\n")
     assert preview.rebuild({site.root / "site.yaml"}).ok
+
+
+def test_values_written_out_are_found_after_each_policy_change_as_by_a_build_from_nothing(
+        sample_site: Site) -> None:
+    """The preview keeps each answer's written-out values and looks again only where a
+    changed policy value can now be found, or a value found before has gone: after each
+    change, the warnings are exactly those of a build from nothing."""
+    site = sample_site
+    site.replace("content/ja/receipts.md", "\n---\n",
+                 "\n---\n送料は1,100円、2,000円、または100円です。発送まで3営業日。\n")
+    site.replace("content/en/receipts.md", "\n---\n",
+                 "\n---\nShipping is ¥1,100 or ¥2,000; dispatch takes 4 business days.\n")
+    preview = builder(site)
+    policies = site.root / "content/policies.yaml"
+    changes = [("fee: 1000", "fee: 1100"),    # now written out in both languages
+               ("fee: 1100", "fee: 100"),     # 100円 alone, and inside 1,100円
+               ("fee: 100 ", "fee: 2000 "),   # another written value
+               ("in_stock_business_days: 3", "in_stock_business_days: 4"),  # the other one
+               ("fee: 2000 ", "fee: 1000 "),  # none again
+               ("in_stock_business_days: 4", "in_stock_business_days: 3")]
+    seen: set[str] = set()
+    for old, new in changes:
+        site.replace("content/policies.yaml", old, new)
+        outcome = preview.rebuild({policies})
+        scratch = PreviewBuilder(site.root, "http://127.0.0.1:8000/").build_all()
+        assert outcome.ok and scratch.ok, (new, outcome.problems)
+        found = {str(w) for w in outcome.warnings if "is written out" in str(w)}
+        assert found == {str(w) for w in scratch.warnings if "is written out" in str(w)}, new
+        seen |= found
+    assert any("'1,100円'" in w for w in seen) and any("'¥2,000'" in w for w in seen), seen
+    assert any("'4 business days'" in w for w in seen), seen

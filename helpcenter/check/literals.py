@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from babel.support import Translations
@@ -57,20 +57,80 @@ class Candidate:
 
 def hardcoded_values(config: SiteConfig, policies: PolicyData, entries: list[Entry],
                      translations: Mapping[str, Translations]) -> list[Problem]:
-    """A warning for each line of an entry that writes a policy value out."""
+    """A warning for each line of an entry that writes a policy value out. Each entry
+    keeps its findings with the scan that made them (Entry.derived), so the live preview
+    scans again only the entries a new policy value can change (_still_true)."""
     candidates = literal_forms(config, policies, entries, translations)
     if not candidates:
         return []
-    finder = _finder(candidates)
-    scan = (finder, tuple(c.placeholder for c in candidates), policies.path)
+    scan = _Scan.of(candidates, policies.path)
+    earlier_scans: dict[_Scan, _Change | None] = {}
     problems: list[Problem] = []
     for entry in entries:
-        found = entry.derived.get("literals")
-        if found is None or found[0] != scan:  # kept with the entry for the same scan
-            found = entry.derived["literals"] = (
-                scan, _scan_entry(entry, finder, candidates, policies.path))
-        problems += found[1]
+        found: _Found | None = entry.derived.get("literals")
+        if found is None or not (found.scan == scan or _still_true(found, scan, entry,
+                                                                   earlier_scans)):
+            found = entry.derived["literals"] = _scan_entry(entry, scan)
+        problems += found.problems
     return problems
+
+
+@dataclass(frozen=True)
+class _Scan:
+    """One search for all candidates. Equal when the expression, the placeholders and the
+    policy file are (compared as one text: a rebuild makes new, equal candidates)."""
+
+    key: str
+    candidates: tuple[Candidate, ...] = field(compare=False)
+    finder: re.Pattern[str] = field(compare=False)
+    policy_file: str = field(compare=False)
+
+    @classmethod
+    def of(cls, candidates: list[Candidate], policy_file: str) -> _Scan:
+        finder = _finder(candidates)
+        key = "\0".join([finder.pattern, policy_file, *(c.placeholder for c in candidates)])
+        return cls(key, tuple(candidates), finder, policy_file)
+
+
+@dataclass(frozen=True)
+class _Found:
+    scan: _Scan
+    problems: list[Problem]
+    matched: frozenset[Candidate]   # the candidates that were found
+
+
+@dataclass(frozen=True)
+class _Change:
+    """From an earlier scan to this one, when the candidates both have are in the same
+    order: those it no longer has, and an expression for those it has in addition."""
+
+    removed: frozenset[Candidate]
+    added: re.Pattern[str] | None
+
+
+def _still_true(found: _Found, scan: _Scan, entry: Entry,
+                changes: dict[_Scan, _Change | None]) -> bool:
+    """Whether an entry's findings of an earlier scan are what this scan would find. They
+    are when no candidate that was found has gone and no new candidate occurs anywhere in
+    the entry: a candidate that is not found is never the one a search stops at, and the
+    others are tried in the same order."""
+    if found.scan not in changes:
+        changes[found.scan] = _change(found.scan, scan)
+    change = changes[found.scan]
+    if change is None or found.matched & change.removed:
+        return False
+    return change.added is None or not any(change.added.search(text)
+                                           for _line, text in _texts(entry))
+
+
+def _change(earlier: _Scan, scan: _Scan) -> _Change | None:
+    before, now = set(earlier.candidates), set(scan.candidates)
+    kept_before = [c for c in earlier.candidates if c in now]
+    kept_now = [c for c in scan.candidates if c in before]
+    if kept_before != kept_now or earlier.policy_file != scan.policy_file:
+        return None   # reordered, or another policy file
+    added = [c for c in scan.candidates if c not in before]
+    return _Change(frozenset(before - now), _finder(added) if added else None)
 
 
 def _finder(candidates: list[Candidate]) -> re.Pattern[str]:
@@ -207,35 +267,34 @@ def _token_pattern(token: str) -> str:
     return re.escape(token)
 
 
-def _scan_entry(entry: Entry, finder: re.Pattern[str], candidates: list[Candidate],
-                policy_file: str) -> list[Problem]:
-    texts = [(entry.line_of("title"), entry.title, True)]
+def _texts(entry: Entry) -> list[tuple[int, str]]:
+    """(first line, text) of the parts of an entry a policy value can be written in: the
+    title and description as they are, the body without code and placeholders."""
+    texts = [(entry.line_of("title"), entry.title)]
     if entry.description:
-        texts.append((entry.line_of("description"), entry.description, True))
-    texts.append((entry.body_line, entry.body, False))
+        texts.append((entry.line_of("description"), entry.description))
+    return [*texts, (entry.body_line, _prose(entry.body))]
+
+
+def _scan_entry(entry: Entry, scan: _Scan) -> _Found:
     problems = []
-    for first_line, text, in_front_matter in texts:
+    matched: set[Candidate] = set()
+    for first_line, text in _texts(entry):
+        in_front_matter = first_line != entry.body_line
         found: dict[tuple[int, str], list[str]] = {}
-        for offset, written, index in _matches(finder, text, in_front_matter):
-            found.setdefault((first_line + offset, candidates[index].placeholder),
-                             []).append(written)
-        problems += [_problem(entry, line, written, where, in_front_matter, policy_file)
+        for offset, written, index in _matches(scan.finder, text):
+            candidate = scan.candidates[index]
+            matched.add(candidate)
+            found.setdefault((first_line + offset, candidate.placeholder), []).append(written)
+        problems += [_problem(entry, line, written, where, in_front_matter, scan.policy_file)
                      for (line, where), written in found.items()]
-    return problems
+    return _Found(scan, problems, frozenset(matched))
 
 
-def _matches(finder: re.Pattern[str], text: str,
-             plain: bool) -> tuple[tuple[int, str, int], ...]:
-    """(line offset, text found, candidate index) for each finding in one text. (The live
-    preview scans an entry again only for a new scan: hardcoded_values keeps the
-    warnings with each entry.)"""
-    prose = text if plain else _prose(text)
-    found = []
-    for match in finder.finditer(prose):
-        if match.lastgroup:
-            found.append((prose.count("\n", 0, match.start()), match.group(),
-                          int(match.lastgroup[1:])))
-    return tuple(found)
+def _matches(finder: re.Pattern[str], text: str) -> list[tuple[int, str, int]]:
+    """(line offset, text found, candidate index) for each finding in one text."""
+    return [(text.count("\n", 0, match.start()), match.group(), int(match.lastgroup[1:]))
+            for match in finder.finditer(text) if match.lastgroup]
 
 
 @functools.lru_cache(maxsize=16384)

@@ -86,10 +86,14 @@ _OPTIONAL = frozenset({"description", "translated_from"})
 # parses only the files whose text changed. What an entry's reading depends on besides its
 # file (the languages, the source language, the categories) is part of the key.
 EntryMemo = dict[tuple[object, ...], "Entry"]
+# The texts of entry files as last read, by path: the live preview keeps them between
+# rebuilds and drops those of the files it sees change, so that a change to
+# policies.yaml or site.yaml does not read every unchanged entry file again.
+EntryTexts = dict[Path, str]
 
 
 def load_entries(config: SiteConfig, memo: EntryMemo | None = None,
-                 ) -> tuple[list[Entry], list[Problem]]:
+                 texts: EntryTexts | None = None) -> tuple[list[Entry], list[Problem]]:
     content = config.root / "content"
     entries: list[Entry] = []
     problems: list[Problem] = []
@@ -108,7 +112,7 @@ def load_entries(config: SiteConfig, memo: EntryMemo | None = None,
             continue
         shown = display_path(folder, config.root)
         for path in entry_files(folder):
-            entry, found = read_entry(path, lang, config, shown, memo)
+            entry, found = read_entry(path, lang, config, shown, memo, texts)
             problems += found
             if entry:
                 entries.append(entry)
@@ -125,14 +129,20 @@ def entry_files(folder: Path) -> list[Path]:
 
 
 def read_entry(path: Path, lang: str, config: SiteConfig, folder: str | None = None,
-               memo: EntryMemo | None = None) -> tuple[Entry | None, list[Problem]]:
+               memo: EntryMemo | None = None, texts: EntryTexts | None = None,
+               ) -> tuple[Entry | None, list[Problem]]:
     """`folder`: the entry's folder as editors know it (content/ja), when known; `memo`:
-    entries read before (EntryMemo), used again when the file's text is the same."""
+    entries read before (EntryMemo), used again when the file's text is the same;
+    `texts`: the files' texts known to be current (EntryTexts), read only when missing."""
     folder = folder if folder is not None else display_path(path.parent, config.root)
     shown = f"{folder}/{path.name}"  # a link: its own name
-    text, problem = _read_text(path, shown)
-    if problem:
-        return None, [problem]
+    text = texts.get(path) if texts is not None else None
+    if text is None:
+        text, problem = _read_text(path, shown)
+        if problem:
+            return None, [problem]
+        if texts is not None:
+            texts[path] = text
     key = (shown, lang, text, config.codes, config.source_language,
            tuple(c.id for c in config.categories))
     if memo is not None and key in memo:

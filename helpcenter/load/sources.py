@@ -18,7 +18,7 @@ from babel.support import Translations
 
 from helpcenter.load import catalogs
 from helpcenter.load.config import SiteConfig, load_config
-from helpcenter.load.content import Entry, EntryMemo, load_entries
+from helpcenter.load.content import Entry, EntryMemo, EntryTexts, load_entries
 from helpcenter.load.entry_checks import check_entries
 from helpcenter.load.history import last_changed
 from helpcenter.load.policy import PolicyData, load_policies
@@ -52,16 +52,18 @@ class Sources:
 
 
 def load_sources(root: Path, base_url: str | None = None,
-                 memo: EntryMemo | None = None, kept: Path | None = None) -> Sources:
+                 memo: EntryMemo | None = None, kept: Path | None = None,
+                 texts: EntryTexts | None = None) -> Sources:
     """Everything, read and checked. `memo`: entries read before (the live preview's),
     used again for files whose text did not change; `kept`: the folder where the UI
-    strings of the theme and the generator are kept between builds (catalogs.MessageStore).
+    strings of the theme and the generator are kept between builds (catalogs.MessageStore);
+    `texts`: the entry files' texts that the live preview knows have not changed.
     """
     config, problems = load_config(root, base_url)
     stop_if_any(problems)
     assert config is not None
     policies, problems = load_policies(root / "content" / "policies.yaml", root, config.codes)
-    entries, entry_problems = load_entries(config, memo)
+    entries, entry_problems = load_entries(config, memo, texts)
     found_catalogs, catalog_problems = catalogs.load_catalogs(config)
     synonyms, synonym_problems = load_synonyms(root / "content" / "synonyms.yaml",
                                                "content/synonyms.yaml", list(config.codes))

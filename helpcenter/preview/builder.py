@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from helpcenter import pipeline
-from helpcenter.load.content import Entry, EntryMemo, read_entry
+from helpcenter.load.content import Entry, EntryMemo, EntryTexts, read_entry
 from helpcenter.load.entry_checks import check_entries
 from helpcenter.load.placeholders import Placeholder
 from helpcenter.load.source_files import ignored
@@ -54,6 +54,7 @@ class PreviewBuilder:
     _site: pipeline.BuiltSite | None = None
     _dirty: set[Path] = field(default_factory=set)   # changed since the last good build
     _memo: EntryMemo = field(default_factory=dict)   # entries read, by their file's text
+    _texts: EntryTexts = field(default_factory=dict)  # entry files' texts, none changed since
 
     @property
     def pages(self) -> list[Page]:
@@ -63,6 +64,7 @@ class PreviewBuilder:
     def build_all(self) -> Outcome:
         self._hashes = hashes(Path(path) for path in scan(self.root))
         self._sources = None
+        self._texts = {}
         return self._attempt(set(self._hashes), time.perf_counter())
 
     def rebuild(self, paths: Iterable[Path]) -> Outcome:
@@ -79,6 +81,8 @@ class PreviewBuilder:
         shown = tuple(sorted(display_path(p, self.root) for p in paths))
         paths = paths | self._dirty  # a file that broke the last build is read again
         self._dirty = paths
+        for path in paths:
+            self._texts.pop(path, None)
         try:
             sources = self._load(paths)
             site = pipeline.render_and_check(sources, self._site)
@@ -104,7 +108,7 @@ class PreviewBuilder:
         if base is None or not all(self._is_entry(path, base) for path in paths):
             self._sources = None  # until this full load succeeds
             memo = dict(self._memo)   # the entries as they were read, by their text
-            sources = load_sources(self.root, self.base_url, memo)
+            sources = load_sources(self.root, self.base_url, memo, texts=self._texts)
             current = {id(entry) for entry in sources.entries}
             self._memo = {key: entry for key, entry in memo.items() if id(entry) in current}
             return sources

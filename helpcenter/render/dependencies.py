@@ -74,6 +74,11 @@ def listing(entry: Entry) -> tuple[object, ...]:
     return (entry.title, entry.description, entry.category, entry.policies, entry.order)
 
 
+def _member(entry: Entry) -> tuple[object, ...]:
+    """What a category's or a policy's list of entries holds of one ("members")."""
+    return (entry.order, entry.slug, entry.category, entry.policies)
+
+
 class Digests:
     """The digest of every input, from one `Sources`, each worked out once when asked."""
 
@@ -117,6 +122,10 @@ class Digests:
                    != _listing_digest(earlier.entries.get(key))}
         if not changed:
             same |= {"members", "listings"}
+        elif all(key in self.entries and key in earlier.entries
+                 and _member(self.entries[key]) == _member(earlier.entries[key])
+                 for key in changed):   # a new title or description: the same members
+            same.add("members")
         return {key: found for key, found in earlier.known.items()
                 if key[0] in same or (key[0] == "listed" and not any(
                     (key[1], slug) in changed for slug in key[2:]))}
@@ -142,11 +151,9 @@ class Digests:
         known = self.known
         if inputs.items() <= known.items():  # every digest known and the same (in C)
             return True
-        for key, digest in inputs.items():
-            found = known.get(key)
-            if (found if found is not None else self.of(key)) != digest:
-                return False
-        return True
+        for key in set(inputs).difference(known):   # work out the ones not known yet
+            self.of(key)                            # (a set's difference with a dict
+        return inputs.items() <= known.items()     # looks up only the set's keys)
 
     def record(self, keys: Iterable[Input]) -> dict[Input, str]:
         return {key: self.of(key) for key in keys}
@@ -182,7 +189,7 @@ class Digests:
         if self._members is None:
             found: dict[tuple[str, str, str], list[tuple[object, ...]]] = {}
             for e in sorted(self.sources.entries, key=lambda e: (e.lang, e.order, e.slug)):
-                member = (e.order, e.slug, e.category, e.policies)
+                member = _member(e)
                 found.setdefault((e.lang, "category", e.category), []).append(member)
                 for policy_id in sorted(set(e.policies)):
                     found.setdefault((e.lang, "policy", policy_id), []).append(member)
