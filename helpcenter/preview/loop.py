@@ -6,7 +6,8 @@ serving the last good site. Its outcome is printed in the terminal (one line per
 then its problems), published to the browser overlay through `PreviewState.status`,
 and open pages are told to reload. Once the editor pauses (`INDEX_AFTER_SECONDS` without
 a save or a build), the search index is made again in a second thread (preview/search.py):
-made while the next save is built, it would take the processor from that build.
+made while the next save is built, it would take the processor from that build. The
+memory earlier builds left is freed then too (`settle_memory`).
 
 A runaway build (content that makes a page do far too much work, see limits.py) never
 holds the preview: while a build runs, the status says "building", and after
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import gc
 import sys
 import time
 import traceback
@@ -130,6 +132,7 @@ class Loop:
             self._start_build(self.debounce.take(), now)
         elif self.index_due and now >= self.index_due and not self.debounce.pending:
             self.index_due = 0.0
+            settle_memory()
             self.reindex()
 
     def _start_build(self, paths: set[Path], now: float) -> None:
@@ -206,6 +209,17 @@ class Loop:
         if self.index_again:
             self.index_again = False
             self.reindex()
+
+
+def settle_memory() -> None:
+    """Free what earlier builds left, then leave every object that remains out of the
+    collections to come (gc.freeze). Called while the editor pauses: the kept site is
+    millions of objects at 2×1,000 entries, and a full collection of them that fell in a
+    rebuild added 60–80 ms to it. Objects frozen here and dropped by a later build are
+    freed at the next pause (gc.unfreeze)."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def _index(search: SearchIndex, files: dict[str, bytes],

@@ -29,7 +29,7 @@ from tornado.ioloop import IOLoop
 
 from helpcenter.load.placeholders import Placeholder
 from helpcenter.preview.builder import PreviewBuilder
-from helpcenter.preview.loop import Loop, PreviewState, report
+from helpcenter.preview.loop import Loop, PreviewState, report, settle_memory
 from helpcenter.problems import Problem
 from helpcenter.progress import Reporter
 from helpcenter.write.headers import CONTENT_SECURITY_POLICY
@@ -88,6 +88,7 @@ def _start(root: Path, host: str, port: int, reporter: Reporter) -> Loop | None:
         reporter.info(f"Listening on {host}: other computers on the network can see the preview.")
     loop = Loop(root, builder, state, reporter)
     loop.start()
+    settle_memory()
     loop.reindex()
     reporter.info(f"Previewing the help center at {base_url} (Ctrl+C stops)")
     return loop
