@@ -10,8 +10,9 @@ user's `python build.py …` gives: exit code, messages, no traceback, a process
 What the children share is the hash seed of this process: tests that compare builds for
 reproducibility run `python` itself (tests/conftest.py, `Site.run`).
 
-Protocol, one JSON line each way: {"argv", "cwd", "env", "stdout", "stderr"} →
-{"pid"} as soon as the child runs, then {"code"} (like subprocess: -N for signal N).
+Protocol, one JSON line each way: {"id", "argv", "cwd", "env", "stdout", "stderr"} →
+{"id", "pid"} as soon as the child runs, then {"id", "code"} (like subprocess: -N for
+signal N).
 """
 
 from __future__ import annotations
@@ -39,13 +40,13 @@ def _preload() -> None:
 
 
 def _run_child(request: dict[str, Any]) -> int:
-    os.chdir(request["cwd"])
-    os.environ.clear()
-    os.environ.update(request["env"])
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)
     for fd, path in ((1, request["stdout"]), (2, request["stderr"])):
         os.dup2(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), fd)
+    os.chdir(request["cwd"])
+    os.environ.clear()
+    os.environ.update(request["env"])
     # what Python opens for a standard output that is a file (not a terminal)
     sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), encoding="utf-8")
     sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), encoding="utf-8",
@@ -95,14 +96,16 @@ def serve() -> None:
         request = json.loads(line)
         pid = os.fork()
         if pid == 0:
-            code = 1
+            code = 70
             try:
                 code = _run_child(request)
+            except BaseException:   # before build.py ran: said where the test will look
+                traceback.print_exc()
             finally:
                 os._exit(code)
-        _reply({"pid": pid})
+        _reply({"id": request["id"], "pid": pid})
         _, status = os.waitpid(pid, 0)
-        _reply({"code": os.waitstatus_to_exitcode(status)})
+        _reply({"id": request["id"], "code": os.waitstatus_to_exitcode(status)})
 
 
 if __name__ == "__main__":

@@ -6,9 +6,10 @@ the project's theme and locales), for the tests about how the generator behaves,
 not break when an editor rewrites a real answer. Each build goes to the copy's own public/,
 never to the repository's.
 
-Build tests run the real command line (`python build.py --root DIR`) in a subprocess,
-as an editor or CI would, so that exit codes, messages and the absence of Python
-tracebacks are what is tested.
+Build tests run the real command line (`python build.py --root DIR`) in a process of its
+own, as an editor or CI would, so that exit codes, messages and the absence of Python
+tracebacks are what is tested. The process is forked from a build server that has
+imported the generator once (tests/build_server.py, tests/test_build_server.py).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,26 +109,51 @@ class BuildServer:
     def __init__(self) -> None:
         self.process = subprocess.Popen([sys.executable, str(ROOT / "tests" / "build_server.py")],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        text=True, env=_SERVER_ENVIRONMENT)
+                                        bufsize=0, env=_SERVER_ENVIRONMENT)
+        self.owner = os.getpid()
         self.lock = threading.Lock()
+        self.received = b""
+        self.requests = 0
 
     def run(self, argv: list[str], env: dict[str, str]) -> Run:
         with self.lock, tempfile.TemporaryDirectory(prefix="milamore-run-") as scratch:
             stdout, stderr = Path(scratch, "stdout"), Path(scratch, "stderr")
-            request = {"argv": argv, "cwd": os.getcwd(), "env": env,
+            self.requests += 1
+            request = {"id": self.requests, "argv": argv, "cwd": os.getcwd(), "env": env,
                        "stdout": str(stdout), "stderr": str(stderr)}
-            assert self.process.stdin and self.process.stdout
-            self.process.stdin.write(json.dumps(request) + "\n")
-            self.process.stdin.flush()
-            pid = json.loads(self.process.stdout.readline())["pid"]
-            ready, _, _ = select.select([self.process.stdout], [], [], BUILD_TIMEOUT)
-            if not ready:
-                os.kill(pid, signal.SIGKILL)
-                self.process.stdout.readline()
-                raise subprocess.TimeoutExpired(["build.py", *argv], BUILD_TIMEOUT)
-            code = json.loads(self.process.stdout.readline())["code"]
+            assert self.process.stdin
+            data = json.dumps(request).encode() + b"\n"
+            while data:
+                data = data[os.write(self.process.stdin.fileno(), data):]
+            pid = self._reply("pid", 60)
+            try:
+                code = self._reply("code", BUILD_TIMEOUT)
+            except TimeoutError:
+                os.kill(pid, signal.SIGKILL)   # not reaped yet: the server waits for it
+                self._reply("code", 60)
+                raise subprocess.TimeoutExpired(["build.py", *argv], BUILD_TIMEOUT) from None
+            if not stdout.exists():
+                raise RuntimeError(f"the build server's child ended ({code}) before running "
+                                   "build.py; its error is in the build server's output")
             return Run(code, stdout.read_text(encoding="utf-8"),
                        stderr.read_text(encoding="utf-8"))
+
+    def _reply(self, field: str, timeout: float) -> int:
+        """The next line the server sends, which must be about the last request."""
+        assert self.process.stdout
+        deadline = time.monotonic() + timeout
+        while b"\n" not in self.received:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self.process.stdout], [], [], left)[0]:
+                raise TimeoutError(f"the build server sent no {field} in {timeout} s")
+            chunk = os.read(self.process.stdout.fileno(), 65536)
+            if not chunk:
+                raise EOFError("the build server ended")
+            self.received += chunk
+        line, _, self.received = self.received.partition(b"\n")
+        reply = json.loads(line)
+        assert reply["id"] == self.requests and field in reply, reply
+        return int(reply[field])
 
 
 _SERVER_ENVIRONMENT = dict(os.environ)   # as pytest started
@@ -134,7 +161,9 @@ _servers: list[BuildServer] = []        # this process's, when started
 
 
 def _build_server() -> BuildServer:
-    if not _servers or _servers[0].process.poll() is not None:
+    """This process's server (a process forked by a test has none of its own yet)."""
+    if not _servers or _servers[0].owner != os.getpid() \
+            or _servers[0].process.poll() is not None:
         _servers[:] = [BuildServer()]
     return _servers[0]
 
