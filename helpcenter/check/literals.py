@@ -68,9 +68,11 @@ def hardcoded_values(config: SiteConfig, policies: PolicyData, entries: list[Ent
     problems: list[Problem] = []
     for entry in entries:
         found: _Found | None = entry.derived.get("literals")
-        if found is None or not (found.scan == scan or _still_true(found, scan, entry,
-                                                                   earlier_scans)):
-            found = entry.derived["literals"] = _scan_entry(entry, scan)
+        if found is None or found.scan != scan:
+            found = entry.derived["literals"] = (
+                _Found(scan, found.problems, found.matched)
+                if found is not None and _still_true(found, scan, entry, earlier_scans)
+                else _scan_entry(entry, scan))
         problems += found.problems
     return problems
 
