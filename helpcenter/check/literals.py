@@ -64,14 +64,14 @@ def hardcoded_values(config: SiteConfig, policies: PolicyData, entries: list[Ent
     if not candidates:
         return []
     scan = _Scan.of(candidates, policies.path)
-    earlier_scans: dict[_Scan, _Change | None] = {}
+    changes: dict[_Scan, _Change | None] = {}   # from each earlier scan met to this one
     problems: list[Problem] = []
     for entry in entries:
         found: _Found | None = entry.derived.get("literals")
         if found is None or found.scan != scan:
             found = entry.derived["literals"] = (
                 _Found(scan, found.problems, found.matched)
-                if found is not None and _still_true(found, scan, entry, earlier_scans)
+                if found is not None and _still_true(found, scan, entry, changes)
                 else _scan_entry(entry, scan))
         problems += found.problems
     return problems
@@ -122,7 +122,7 @@ def _still_true(found: _Found, scan: _Scan, entry: Entry,
     if change is None or found.matched & change.removed:
         return False
     return change.added is None or not any(change.added.search(text)
-                                           for _line, text in _texts(entry))
+                                           for _line, text, _front in _texts(entry))
 
 
 def _change(earlier: _Scan, scan: _Scan) -> _Change | None:
@@ -269,20 +269,20 @@ def _token_pattern(token: str) -> str:
     return re.escape(token)
 
 
-def _texts(entry: Entry) -> list[tuple[int, str]]:
-    """(first line, text) of the parts of an entry a policy value can be written in: the
-    title and description as they are, the body without code and placeholders."""
-    texts = [(entry.line_of("title"), entry.title)]
+def _texts(entry: Entry) -> list[tuple[int, str, bool]]:
+    """(first line, text, in the front matter) of the parts of an entry a policy value can
+    be written in: the title and description as they are, the body without code and
+    placeholders."""
+    texts = [(entry.line_of("title"), entry.title, True)]
     if entry.description:
-        texts.append((entry.line_of("description"), entry.description))
-    return [*texts, (entry.body_line, _prose(entry.body))]
+        texts.append((entry.line_of("description"), entry.description, True))
+    return [*texts, (entry.body_line, _prose(entry.body), False)]
 
 
 def _scan_entry(entry: Entry, scan: _Scan) -> _Found:
     problems = []
     matched: set[Candidate] = set()
-    for first_line, text in _texts(entry):
-        in_front_matter = first_line != entry.body_line
+    for first_line, text, in_front_matter in _texts(entry):
         found: dict[tuple[int, str], list[str]] = {}
         for offset, written, index in _matches(scan.finder, text):
             candidate = scan.candidates[index]
