@@ -89,7 +89,8 @@ def render_and_check(sources: Sources, earlier: BuiltSite | None = None,
     files |= assets | {"sitemap.xml": sitemap_xml.encode(), "robots.txt": robots.encode()}
     files[f"pagefind/{SYNONYMS_FILE}"] = sources.synonyms.browser_file()
     warnings = _calendar_warnings(sources.policies) + editor_warnings(
-        sources.config, sources.policies, sources.entries, sources.translations)
+        sources.config, sources.policies, sources.entries, sources.translations,
+        sources.stale)
     return BuiltSite(files, pages, sorted(set(warnings)), result.rendered, checked,
                      result.digests)
 

@@ -21,7 +21,9 @@ from helpcenter.problems import Problem
 
 
 def editor_warnings(config: SiteConfig, policies: PolicyData, entries: list[Entry],
-                    translations: Mapping[str, Translations]) -> list[Problem]:
-    return sorted(stale_warnings(config, entries)
+                    translations: Mapping[str, Translations],
+                    stale: frozenset[tuple[str, str]]) -> list[Problem]:
+    """`stale`: the translations behind their source (Sources.stale)."""
+    return sorted(stale_warnings(config, entries, stale)
                   + hardcoded_values(config, policies, entries, translations)
                   + unfinished_entries(entries, translations))

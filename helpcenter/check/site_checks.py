@@ -35,11 +35,13 @@ def check_coverage(config: SiteConfig, policies: PolicyData, pages: list[Page]) 
 
 @dataclass(frozen=True)
 class LinksChecked:
-    """A site whose links all resolved: its addresses with their ids, and its pages."""
+    """A site whose links all resolved: its addresses with their ids, its pages, and the
+    links without a fragment of its own page that were looked at (all resolved)."""
 
     ids: dict[str, frozenset[str]]
     known: frozenset[str]
     pages: dict[str, Page]
+    resolved: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -81,11 +83,12 @@ def check_links(config: SiteConfig, pages: list[Page], assets: Iterable[str],
         (entry.lang, entry.slug): entry for entry in entries}
     ids = {config.base_path + page.path: page.links.ids for page in pages}
     known = frozenset(ids) | {config.base_path + asset for asset in assets}
+    shared: dict[str, str | None] = {}
     if earlier is not None and earlier.ids == ids and earlier.known == known:
         to_check = [page for page in pages if earlier.pages.get(page.path) is not page]
+        shared = dict.fromkeys(earlier.resolved)   # resolved then: they still do
     else:
         to_check = pages
-    shared: dict[str, str | None] = {}
     problems: list[Problem] = []
     for page in to_check:
         own = ids[config.base_path + page.path]
@@ -98,7 +101,7 @@ def check_links(config: SiteConfig, pages: list[Page], assets: Iterable[str],
                 why = shared[url]
             if why:
                 problems.append(_broken_link(page, url, why, sources.get((page.lang, page.slug))))
-    checked = LinksChecked(ids, known, {page.path: page for page in pages})
+    checked = LinksChecked(ids, known, {page.path: page for page in pages}, frozenset(shared))
     return problems, None if problems else checked
 
 

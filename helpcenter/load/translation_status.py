@@ -107,13 +107,19 @@ def _status(config: SiteConfig, slug: str, lang: str, source: Entry | None,
                    translation.translated_from, current)]
 
 
-def stale_warnings(config: SiteConfig, entries: list[Entry]) -> list[Problem]:
-    """Warnings for stale translations. Missing and orphan ones are errors of checks.py."""
-    lines = {(e.lang, e.slug): e.line_of("translated_from") for e in entries}
-    return [Problem(s.translation, lines.get((s.lang, s.slug), 1), _why_stale(s),
-                    f"update the translation, then run: python build.py translations "
-                    f"--mark-fresh {s.slug}", warning=True)
-            for s in statuses(config, entries) if s.state == STALE]
+def stale_warnings(config: SiteConfig, entries: list[Entry],
+                   stale: frozenset[tuple[str, str]]) -> list[Problem]:
+    """Warnings for the `stale` translations (stale_pages: the loaded sources have them).
+    Missing and orphan ones are errors of checks.py."""
+    by_key = {(e.lang, e.slug): e for e in entries}
+    found = [status for lang, slug in sorted(stale)
+             for status in _status(config, slug, lang,
+                                   by_key.get((config.source_language, slug)),
+                                   by_key.get((lang, slug)))]
+    return [Problem(s.translation, by_key[(s.lang, s.slug)].line_of("translated_from"),
+                    _why_stale(s), f"update the translation, then run: python build.py "
+                    f"translations --mark-fresh {s.slug}", warning=True)
+            for s in found if s.state == STALE]
 
 
 def _why_stale(status: Status) -> str:

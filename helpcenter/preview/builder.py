@@ -116,7 +116,7 @@ class PreviewBuilder:
         problems = check_entries(base.config, base.policies, entries)
         if any(not p.warning for p in problems):
             raise BuildFailed(problems)
-        return replace(base, entries=entries, stale=stale_pages(base.config, entries))
+        return replace(base, entries=entries, stale=_stale_after(base, entries, paths))
 
     def _is_entry(self, path: Path, sources: Sources) -> bool:
         return (path.suffix == ".md" and not ignored(path.name)
@@ -141,6 +141,16 @@ def _replace_entries(base: Sources, paths: set[Path]) -> list[Entry]:
         raise BuildFailed(problems)
     order = {lang: index for index, lang in enumerate(config.codes)}
     return sorted(by_path.values(), key=lambda e: (order[e.lang], e.path))
+
+
+def _stale_after(base: Sources, entries: list[Entry],
+                 paths: set[Path]) -> frozenset[tuple[str, str]]:
+    """The stale translations after the entry files at `paths` changed: a translation's
+    state depends only on its own file and its source's, so only those slugs are looked
+    at again (the file name is the slug)."""
+    slugs = {path.stem for path in paths}
+    kept = (pair for pair in base.stale if pair[1] not in slugs)
+    return frozenset(kept) | stale_pages(base.config, [e for e in entries if e.slug in slugs])
 
 
 def _changed_files(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:

@@ -126,9 +126,12 @@ class Digests:
                  and _member(self.entries[key]) == _member(earlier.entries[key])
                  for key in changed):   # a new title or description: the same members
             same.add("members")
+        slugs: dict[str, set[str]] = {}   # the changed listings' slugs, by language
+        for lang, slug in changed:
+            slugs.setdefault(lang, set()).add(slug)
         return {key: found for key, found in earlier.known.items()
-                if key[0] in same or (key[0] == "listed" and not any(
-                    (key[1], slug) in changed for slug in key[2:]))}
+                if key[0] in same or (key[0] == "listed" and (
+                    key[1] not in slugs or slugs[key[1]].isdisjoint(key[2:])))}
 
     def of(self, key: Input) -> str:
         found = self.known.get(key)

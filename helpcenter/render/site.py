@@ -235,31 +235,38 @@ class _LanguageRenderer:
         for entry in entries:
             if self._reused(f"{self.lang}/{entry.slug}/index.html", result):
                 continue
-            body, problems, reads = self._body(entry, content_env, entry_urls)
+            body, problems, reads, linked = self._body(entry, content_env, entry_urls)
             result.problems += problems
             if body is not None:
-                self._render_entry(entry, body, related, result, reads)
+                self._render_entry(entry, body, related, result, reads, linked)
 
     def _body(self, entry: Entry, content_env: SandboxedEnvironment,
-              entry_urls: Mapping[str, str]) -> tuple[str | None, list[Problem], set[str]]:
-        """The answer's HTML, its problems and the policy values it read. Kept with the
-        entry with the digests of what it was made from: a page rendered again for
-        another reason (a title in its list changed) does not convert its Markdown again."""
+              entry_urls: Mapping[str, str],
+              ) -> tuple[str | None, list[Problem], set[str], list[Input]]:
+        """The answer's HTML, its problems, the policy values it read and the entries it
+        links to ("exists" inputs). Kept with the entry with the digests of what it was
+        made from: a page rendered again for another reason (a title in its list changed)
+        does not convert its Markdown again."""
         kept = entry.derived.get("body")
         if kept is not None and self.digests.unchanged(kept[0]):
-            return kept[1], [], kept[2]
+            return kept[1], [], kept[2], kept[3]
         reads: set[str] = set()
         body, problems = render_body(entry, content_env, entry_urls, reads)
+        linked: list[Input] = []
         if body is not None:
+            linked = [("exists", self.lang, target)
+                      for target in sorted(self._linked_entries(read_links(body)))]
             keys: list[Input] = [("language", self.lang), ("entry", self.lang, entry.slug),
-                                 *_policy_inputs(self.lang, reads),
-                                 *(("exists", self.lang, target) for target in
-                                   self._linked_entries(read_links(body)))]
-            entry.derived["body"] = (self.digests.record(keys), body, reads)
-        return body, problems, reads
+                                 *_policy_inputs(self.lang, reads), *linked]
+            entry.derived["body"] = (self.digests.record(keys), body, reads, linked)
+        return body, problems, reads, linked
 
     def _render_entry(self, entry: Entry, body: str, related: RelatedEntries,
-                      result: RenderResult, policy_reads: set[str]) -> None:
+                      result: RenderResult, policy_reads: set[str],
+                      linked: list[Input]) -> None:
+        """The answer's page. Its inputs name the entries its answer links to; the links
+        of its lists (related questions, the category's questions) depend on the lists'
+        "members" and "listed" inputs, which change when a listed entry goes."""
         url = self.urls.entry(self.lang, entry.slug)
         alternates = self._alternates(entry.slug)
         description = entry.description or first_paragraph(body) or entry.title
@@ -284,10 +291,9 @@ class _LanguageRenderer:
                              *(("exists", code, slug) for code in self.config.codes),
                              ("listed", lang, *(e.slug for e in
                                                 (*shown_related, *siblings.entries))),
-                             *_policy_inputs(lang, policy_reads),
+                             *_policy_inputs(lang, policy_reads), *linked,
                              *self.reads.keys(lang)]
         links = read_links(html)
-        keys += [("exists", lang, target) for target in self._linked_entries(links)]
         self._add(result, Page(f"{lang}/{slug}/index.html", html, PageKind.ENTRY, lang, slug,
                                entry.policies, tuple(alternates), links), keys)
 
