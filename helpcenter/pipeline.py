@@ -156,10 +156,10 @@ def build_site(root: Path, out: Path | None = None, base_url: str | None = None,
         site = render_and_check(sources, BuiltSite({}, list(previous.values()), [])
                                 if previous else None, parallel=True)
         progress("write")
+        _give_pages(indexer, site, sources.config.codes)  # indexed while the files are written
         reused = state.reusable_files(site.files) if state is not None else {}
         write_site(target, site.files, reuse=reused,
-                   finish=partial(_finish, site=site, indexer=indexer,
-                                  languages=sources.config.codes))
+                   finish=partial(_finish, site=site, indexer=indexer))
     placeholders = sources.config.placeholder_notices()
     if state is not None:
         state.save(site, placeholders, sources.config.codes)
@@ -170,14 +170,16 @@ def build_site(root: Path, out: Path | None = None, base_url: str | None = None,
                        site.warnings, placeholders, site.rendered)
 
 
-def _finish(folder: Path, site: BuiltSite, indexer: SearchIndexer,
-            languages: tuple[str, ...]) -> None:
-    """Complete the staged site: the search index (Pagefind cannot update an index: it
-    is made again whole when a page changed, or taken from the cache when none did),
-    then the headers of every file."""
+def _give_pages(indexer: SearchIndexer, site: BuiltSite, languages: tuple[str, ...]) -> None:
     html = {page.path: page.html for page in site.pages}
     for path in pages_to_index(html, languages):
         indexer.add(path, html[path])
+
+
+def _finish(folder: Path, site: BuiltSite, indexer: SearchIndexer) -> None:
+    """Complete the staged site: the search index of the pages given to the indexer
+    (Pagefind cannot update an index: it is made again whole when a page changed, or
+    taken from the cache when none did), then the headers of every file."""
     files = indexer.finish()
     check_counts(files, site.pages)
     for name, data in sorted(files.items()):
