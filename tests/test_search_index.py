@@ -10,20 +10,25 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
+import signal
 import subprocess
 import sys
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from conftest import ROOT, Site, snapshot
+from pagefind.service import get_executable
 
 from helpcenter.problems import BuildFailed
 from helpcenter.write import search_index
 from helpcenter.write.readings import make_tokenizer, readings_of
 from helpcenter.write.search_index import (
     KEPT_BUNDLES,
+    PagefindService,
     SearchIndexer,
     bundle_key,
     indexed_part,
@@ -311,6 +316,71 @@ def test_pagefind_is_given_only_the_part_of_a_page_it_reads(built_site: Site,
     assert len(indexed_part(entry)) < len(entry) / 2
     monkeypatch.setattr(search_index, "indexed_part", lambda html: html)
     assert make_bundle(pages) == trimmed
+
+
+def _counted_pagefind(tmp_path: Path, monkeypatch) -> Path:
+    """PAGEFIND_BINARY_PATH: the real Pagefind, each start written down with its pid."""
+    real = get_executable()
+    starts = tmp_path / "starts"
+    program = tmp_path / "pagefind"
+    program.write_text(f'#!/bin/sh\necho $$ >> "{starts}"\nexec "{real}" "$@"\n')
+    program.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(program))
+    return starts
+
+
+def _index(service: PagefindService, pages: list[tuple[str, str]]) -> dict[str, bytes]:
+    with SearchIndexer(service=service) as indexer:
+        indexer.start(warm_up=any(path.startswith("ja/") for path, _ in pages))
+        for path, html in pages:
+            indexer.add(path, html)
+        return indexer.finish()
+
+
+def test_the_previews_pagefind_makes_index_after_index_as_a_new_one_would(
+        built_site: Site, tmp_path: Path, monkeypatch) -> None:
+    """The live preview keeps one Pagefind (its Japanese segmenter loads once): each
+    index it makes is the bundle a Pagefind of its own makes, whatever came before."""
+    pages = indexed_pages(built_site.out)
+    states = [
+        pages,
+        [(path, html.replace("全国一律", "全国どこでも一律")) for path, html in pages],
+        pages[1:],                                          # an answer deleted
+        [(path, html) for path, html in pages if path.startswith("en/")],
+        [(path, html.replace("</main>", "<p>追加の段落です。</p></main>"))
+         for path, html in pages],
+        pages,
+    ]
+    expected = [make_bundle(state) for state in states]
+    starts = _counted_pagefind(tmp_path, monkeypatch)
+    service = PagefindService()
+    try:
+        assert [_index(service, state) for state in states] == expected
+    finally:
+        service.close()
+    assert len(starts.read_text().split()) == 1
+
+
+def test_the_previews_pagefind_is_started_again_after_it_died_or_was_left_halfway(
+        built_site: Site, tmp_path: Path, monkeypatch) -> None:
+    pages = indexed_pages(built_site.out)
+    expected = make_bundle(pages)
+    starts = _counted_pagefind(tmp_path, monkeypatch)
+    service = PagefindService()
+    try:
+        assert _index(service, pages) == expected
+        pid = int(starts.read_text().split()[-1])
+        os.kill(pid, signal.SIGKILL)                              # it died meanwhile
+        while Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z":
+            time.sleep(0.01)
+        assert _index(service, pages) == expected
+        with SearchIndexer(service=service) as indexer:   # the preview stopped halfway
+            indexer.start()
+            indexer.add(*pages[0])
+        assert _index(service, pages) == expected
+    finally:
+        service.close()
+    assert len(starts.read_text().split()) == 3
 
 
 @pytest.mark.parametrize(("html", "sent"), [

@@ -2,12 +2,14 @@
 
 The published build indexes its staging folder with Pagefind (search_index.py). The
 preview lives in memory, so it hands the HTML of its last good build straight to the
-same SearchIndexer (no folder is written) and serves the index from memory. Indexing
-takes about a second on the real site, most of it Pagefind loading its Japanese
-segmenter: it runs after the page has reloaded, in its own thread, so a search in the
-preview is at most that much behind the text. A build whose indexed pages are unchanged
-(an edit of a template part that the entries do not show, say) keeps the last index
-without starting Pagefind.
+same SearchIndexer (no folder is written) and serves the index from memory. It runs
+after the page has reloaded, in its own thread, so a search in the preview is at most
+one index behind the text. One Pagefind is kept running between indexes
+(PagefindService): loading its Japanese segmenter takes 0.8 s of CPU and most of its
+300 MB, so the first index of the real site takes about a second and the next ones 0.1 s
+(2 x 1,000 entries: 2.5 s, then 1.6 s). A build whose indexed pages are unchanged (an
+edit of a template part that the entries do not show, say) keeps the last index without
+asking Pagefind.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 from helpcenter.render.pages import Page
 from helpcenter.write.search_index import (
     BUNDLE,
+    PagefindService,
     SearchIndexer,
     bundle_key,
     check_counts,
@@ -25,6 +28,7 @@ from helpcenter.write.search_index import (
 class SearchIndex:
     def __init__(self) -> None:
         self._last: tuple[str, dict[str, bytes]] | None = None
+        self._pagefind = PagefindService()
 
     def refresh(self, files: dict[str, bytes], pages: list[Page]) -> dict[str, bytes]:
         """The index files (pagefind/…) for a site; raises BuildFailed if Pagefind fails."""
@@ -34,7 +38,7 @@ class SearchIndex:
         if self._last is not None and self._last[0] == key:
             bundle = self._last[1]
         else:
-            with SearchIndexer() as indexer:
+            with SearchIndexer(service=self._pagefind) as indexer:
                 indexer.start(warm_up="ja" in languages)
                 for path, html in indexed:
                     indexer.add(path, html)
@@ -45,3 +49,4 @@ class SearchIndex:
 
     def close(self) -> None:
         self._last = None
+        self._pagefind.close()
