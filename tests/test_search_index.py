@@ -23,6 +23,8 @@ import pytest
 from conftest import ROOT, Site, snapshot
 from pagefind.service import get_executable
 
+from helpcenter.preview.builder import PreviewBuilder
+from helpcenter.preview.search import SearchIndex
 from helpcenter.problems import BuildFailed
 from helpcenter.write import search_index
 from helpcenter.write.readings import make_tokenizer, readings_of
@@ -362,25 +364,36 @@ def test_the_previews_pagefind_makes_index_after_index_as_a_new_one_would(
 
 
 def test_the_previews_pagefind_is_started_again_after_it_died_or_was_left_halfway(
-        built_site: Site, tmp_path: Path, monkeypatch) -> None:
-    pages = indexed_pages(built_site.out)
-    expected = make_bundle(pages)
+        site: Site, tmp_path: Path, monkeypatch) -> None:
+    """A Pagefind killed between two indexes (at once, or after it has ended), or left
+    halfway through one (the preview stopping), is replaced by a new one: the index is
+    made as if nothing happened."""
+    preview = PreviewBuilder(site.root, "http://127.0.0.1:8000/")
+    assert preview.build_all().ok
+    expected = SearchIndex().refresh(preview.files, preview.pages)
+    changed = dict(preview.files)
+    changed["en/receipts/index.html"] = changed["en/receipts/index.html"].replace(
+        b"</main>", b"<p>One more paragraph.</p></main>")
+    other = SearchIndex().refresh(changed, preview.pages)
     starts = _counted_pagefind(tmp_path, monkeypatch)
-    service = PagefindService()
+    search = SearchIndex()
     try:
-        assert _index(service, pages) == expected
+        assert search.refresh(preview.files, preview.pages) == expected
         pid = int(starts.read_text().split()[-1])
-        os.kill(pid, signal.SIGKILL)                              # it died meanwhile
-        while Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z":
-            time.sleep(0.01)
-        assert _index(service, pages) == expected
-        with SearchIndexer(service=service) as indexer:   # the preview stopped halfway
+        os.kill(pid, signal.SIGKILL)                                 # killed just now
+        assert search.refresh(changed, preview.pages) == other
+        pid = int(starts.read_text().split()[-1])
+        os.kill(pid, signal.SIGKILL)
+        while os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None:
+            time.sleep(0.01)                                         # and has ended
+        assert search.refresh(preview.files, preview.pages) == expected
+        with SearchIndexer(service=search._pagefind) as indexer:    # left halfway
             indexer.start()
-            indexer.add(*pages[0])
-        assert _index(service, pages) == expected
+            indexer.add("en/a/index.html", "<html></html>")
+        assert search.refresh(changed, preview.pages) == other
     finally:
-        service.close()
-    assert len(starts.read_text().split()) == 3
+        search.close()
+    assert len(starts.read_text().split()) == 4
 
 
 @pytest.mark.parametrize(("html", "sent"), [

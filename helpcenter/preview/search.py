@@ -14,6 +14,7 @@ asking Pagefind.
 
 from __future__ import annotations
 
+from helpcenter.problems import BuildFailed
 from helpcenter.render.pages import Page
 from helpcenter.write.search_index import (
     BUNDLE,
@@ -38,14 +39,25 @@ class SearchIndex:
         if self._last is not None and self._last[0] == key:
             bundle = self._last[1]
         else:
-            with SearchIndexer(service=self._pagefind) as indexer:
-                indexer.start(warm_up="ja" in languages)
-                for path, html in indexed:
-                    indexer.add(path, html)
-                bundle = indexer.finish()
+            bundle = self._made(indexed, "ja" in languages)
         check_counts(bundle, pages)
         self._last = (key, bundle)
         return {f"{BUNDLE}/{name}": data for name, data in sorted(bundle.items())}
+
+    def _made(self, indexed: list[tuple[str, str]], japanese: bool) -> dict[str, bytes]:
+        """The bundle from the kept Pagefind; if that one fails (it ended since the last
+        index, say), once more from a new one, whose failure is the problem."""
+        while True:
+            kept = self._pagefind.running()
+            try:
+                with SearchIndexer(service=self._pagefind) as indexer:
+                    indexer.start(warm_up=japanese)
+                    for path, html in indexed:
+                        indexer.add(path, html)
+                    return indexer.finish()
+            except BuildFailed:
+                if not kept:
+                    raise
 
     def close(self) -> None:
         self._last = None

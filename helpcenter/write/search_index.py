@@ -210,12 +210,19 @@ class PagefindService:
     def __init__(self) -> None:
         self._service: _Service | None = None
 
+    def running(self) -> bool:
+        """Whether run() will use the Pagefind of the last index: it finished that index
+        and has not ended (as far as can be told: one that is being killed may still
+        look alive, and then fails the next index)."""
+        service = self._service
+        return service is not None and service.finished and not service.stopped \
+            and service.process.poll() is None
+
     def run(self, warm_up: bool) -> _Service:
         """The service, ready for a new index; a new one if there is none yet, the last
         did not finish its index (it failed, or was stopped) or it has ended."""
         service = self._service
-        if service is not None and service.finished and not service.stopped \
-                and service.process.poll() is None:
+        if service is not None and self.running():
             service.again()
             return service
         if service is not None:
