@@ -13,9 +13,17 @@ from helpcenter.load.policy import PolicyData
 from helpcenter.problems import Problem, did_you_mean, display_path
 
 
-def check_entries(config: SiteConfig, policies: PolicyData, entries: list[Entry]) -> list[Problem]:
-    """Problems visible before rendering: unknown policies, missing or disagreeing translations."""
+def check_entries(config: SiteConfig, policies: PolicyData, entries: list[Entry],
+                  slugs: set[str] | None = None) -> list[Problem]:
+    """Problems visible before rendering: unknown policies, missing or disagreeing
+    translations. `slugs`: only the entries of these slugs are looked at (the live
+    preview, after those files changed: the others were checked before, and whether a
+    question has its translations depends only on its own files)."""
     problems: list[Problem] = []
+    if slugs is not None:
+        entries, every = [e for e in entries if e.slug in slugs], entries
+    else:
+        every = entries
     for entry in entries:
         for policy_id in entry.policies:
             if policy_id not in policies.policies:
@@ -23,7 +31,7 @@ def check_entries(config: SiteConfig, policies: PolicyData, entries: list[Entry]
                                         f"unknown policy '{policy_id}'",
                                         did_you_mean(policy_id, policies.policies)
                                         + f"; policies are defined in {policies.path}"))
-    return problems + _check_translations(config, entries) + _check_popular(config, entries)
+    return problems + _check_translations(config, entries) + _check_popular(config, every)
 
 
 def _check_popular(config: SiteConfig, entries: list[Entry]) -> list[Problem]:

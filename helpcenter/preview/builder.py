@@ -113,7 +113,9 @@ class PreviewBuilder:
             self._memo = {key: entry for key, entry in memo.items() if id(entry) in current}
             return sources
         entries = _replace_entries(base, paths)
-        problems = check_entries(base.config, base.policies, entries)
+        # (the base is the last good build's, and `paths` hold every change since it)
+        problems = check_entries(base.config, base.policies, entries,
+                                 {path.stem for path in paths})
         if any(not p.warning for p in problems):
             raise BuildFailed(problems)
         return replace(base, entries=entries, stale=_stale_after(base, entries, paths))
