@@ -370,30 +370,66 @@ def test_the_previews_pagefind_is_started_again_after_it_died_or_was_left_halfwa
     made as if nothing happened."""
     preview = PreviewBuilder(site.root, "http://127.0.0.1:8000/")
     assert preview.build_all().ok
-    expected = SearchIndex().refresh(preview.files, preview.pages)
     changed = dict(preview.files)
     changed["en/receipts/index.html"] = changed["en/receipts/index.html"].replace(
         b"</main>", b"<p>One more paragraph.</p></main>")
-    other = SearchIndex().refresh(changed, preview.pages)
+    expected, other = (make_bundle(indexed_pages_of(files)) for files in (preview.files, changed))
     starts = _counted_pagefind(tmp_path, monkeypatch)
     search = SearchIndex()
     try:
-        assert search.refresh(preview.files, preview.pages) == expected
+        assert _bundle(search.refresh(preview.files, preview.pages)) == expected
         pid = int(starts.read_text().split()[-1])
         os.kill(pid, signal.SIGKILL)                                 # killed just now
-        assert search.refresh(changed, preview.pages) == other
+        assert _bundle(search.refresh(changed, preview.pages)) == other
         pid = int(starts.read_text().split()[-1])
         os.kill(pid, signal.SIGKILL)
         while os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None:
             time.sleep(0.01)                                         # and has ended
-        assert search.refresh(preview.files, preview.pages) == expected
+        assert _bundle(search.refresh(preview.files, preview.pages)) == expected
         with SearchIndexer(service=search._pagefind) as indexer:    # left halfway
             indexer.start()
             indexer.add("en/a/index.html", "<html></html>")
-        assert search.refresh(changed, preview.pages) == other
+        assert _bundle(search.refresh(changed, preview.pages)) == other
     finally:
         search.close()
     assert len(starts.read_text().split()) == 4
+
+
+def test_a_search_index_that_keeps_failing_is_tried_once_more_then_reported(
+        site: Site, tmp_path: Path, monkeypatch) -> None:
+    """A failure after Pagefind answered (a bundle that cannot be read) stops the kept
+    Pagefind; a new one tries once, and then the problem is said: never an endless
+    retry that would also keep the preview from stopping."""
+    preview = PreviewBuilder(site.root, "http://127.0.0.1:8000/")
+    assert preview.build_all().ok
+    starts = _counted_pagefind(tmp_path, monkeypatch)
+    search = SearchIndex()
+    try:
+        search.refresh(preview.files, preview.pages)
+        changed = dict(preview.files)
+        changed["en/receipts/index.html"] += b" "
+
+        def unreadable(made: dict[str, bytes]) -> dict[str, bytes]:
+            raise ValueError("a fragment that cannot be read")
+        monkeypatch.setattr(search_index, "complete_bundle", unreadable)
+        with pytest.raises(BuildFailed, match="a fragment that cannot be read"):
+            search.refresh(changed, preview.pages)
+        assert len(starts.read_text().split()) == 2
+        monkeypatch.undo()
+        monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "pagefind"))
+        assert "pagefind/pagefind-entry.json" in search.refresh(changed, preview.pages)
+    finally:
+        search.close()
+    assert len(starts.read_text().split()) == 3
+
+
+def indexed_pages_of(files: dict[str, bytes]) -> list[tuple[str, str]]:
+    return [(path, files[path].decode("utf-8")) for path in pages_to_index(files, LANGUAGES)]
+
+
+def _bundle(served: dict[str, bytes]) -> dict[str, bytes]:
+    """The preview's index files (pagefind/…) as SearchIndexer gives them."""
+    return {path.removeprefix("pagefind/"): data for path, data in served.items()}
 
 
 @pytest.mark.parametrize(("html", "sent"), [

@@ -46,18 +46,20 @@ class SearchIndex:
 
     def _made(self, indexed: list[tuple[str, str]], japanese: bool) -> dict[str, bytes]:
         """The bundle from the kept Pagefind; if that one fails (it ended since the last
-        index, say), once more from a new one, whose failure is the problem."""
-        while True:
-            kept = self._pagefind.running()
+        index, say), it is stopped, and a new one makes the bundle, or says what fails."""
+        if self._pagefind.running():
             try:
-                with SearchIndexer(service=self._pagefind) as indexer:
-                    indexer.start(warm_up=japanese)
-                    for path, html in indexed:
-                        indexer.add(path, html)
-                    return indexer.finish()
+                return self._index(indexed, japanese)
             except BuildFailed:
-                if not kept:
-                    raise
+                pass   # (the indexer stopped it: the next one is new)
+        return self._index(indexed, japanese)
+
+    def _index(self, indexed: list[tuple[str, str]], japanese: bool) -> dict[str, bytes]:
+        with SearchIndexer(service=self._pagefind) as indexer:
+            indexer.start(warm_up=japanese)
+            for path, html in indexed:
+                indexer.add(path, html)
+            return indexer.finish()
 
     def close(self) -> None:
         self._last = None

@@ -122,7 +122,9 @@ class SearchIndexer:
 
     def __init__(self, cache: Path | None = None, service: PagefindService | None = None) -> None:
         """`service`: a Pagefind kept running between indexes by its owner (the live
-        preview), used instead of starting one; it is stopped only if it fails."""
+        preview), used instead of starting one; it is kept running only when this
+        indexer made its bundle (stopped if anything failed, or the index was left
+        halfway)."""
         self.cache = cache
         self._key = _Key()
         self._last_path: str | None = None
@@ -131,6 +133,7 @@ class SearchIndexer:
         self._service: _Service | None = None
         self._failure: Exception | None = None
         self._done = False
+        self._made = False   # the bundle was made: a lent service can make the next one
 
     def __enter__(self) -> SearchIndexer:
         return self
@@ -182,6 +185,7 @@ class SearchIndexer:
                 raise self._failure
             assert self._service is not None
             files = complete_bundle(self._service.finish())
+            self._made = True
         except (OSError, EOFError, RuntimeError, ValueError, KeyError,
                 TimeoutError) as error:
             raise BuildFailed([Problem("(search index)", 0,
@@ -193,10 +197,9 @@ class SearchIndexer:
         return files
 
     def close(self) -> None:
-        """Stop Pagefind, if it runs (finish() does it too); a lent one only if it did
-        not finish its index (it may still be working on it)."""
-        if self._service is not None and not (self._lent is not None and
-                                              self._service.finished):
+        """Stop Pagefind, if it runs (finish() does it too); a lent one only if the
+        bundle was not made (it may still be working on the index, or have failed)."""
+        if self._service is not None and not (self._lent is not None and self._made):
             self._service.stop()
         self._service = None
         self._kept = []
