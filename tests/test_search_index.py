@@ -349,11 +349,13 @@ def test_the_previews_pagefind_makes_index_after_index_as_a_new_one_would(
         [(path, html.replace("全国一律", "全国どこでも一律")) for path, html in pages],
         pages[1:],                                          # an answer deleted
         [(path, html) for path, html in pages if path.startswith("en/")],
-        [(path, html.replace("</main>", "<p>追加の段落です。</p></main>"))
-         for path, html in pages],
         pages,
     ]
-    expected = [make_bundle(state) for state in states]
+    made: dict[str, dict[str, bytes]] = {}   # each state's bundle, by a Pagefind of its own
+    for state in states:
+        if bundle_key(state) not in made:
+            made[bundle_key(state)] = make_bundle(state)
+    expected = [made[bundle_key(state)] for state in states]
     starts = _counted_pagefind(tmp_path, monkeypatch)
     service = PagefindService()
     try:
