@@ -231,7 +231,10 @@ def test_a_broken_link_on_the_search_page_is_reported_by_the_link_check(site: Si
 # The indexer's own interface, as the pipeline and the preview call it.
 
 def indexed_pages(out: Path) -> list[tuple[str, str]]:
-    files = snapshot(out)
+    return indexed_pages_of(snapshot(out))
+
+
+def indexed_pages_of(files: dict[str, bytes]) -> list[tuple[str, str]]:
     return [(path, files[path].decode("utf-8")) for path in pages_to_index(files, LANGUAGES)]
 
 
@@ -423,10 +426,6 @@ def test_a_search_index_that_keeps_failing_is_tried_once_more_then_reported(
     finally:
         search.close()
     assert len(starts.read_text().split()) == 3
-
-
-def indexed_pages_of(files: dict[str, bytes]) -> list[tuple[str, str]]:
-    return [(path, files[path].decode("utf-8")) for path in pages_to_index(files, LANGUAGES)]
 
 
 def _bundle(served: dict[str, bytes]) -> dict[str, bytes]:

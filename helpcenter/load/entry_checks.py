@@ -20,18 +20,15 @@ def check_entries(config: SiteConfig, policies: PolicyData, entries: list[Entry]
     preview, after those files changed: the others were checked before, and whether a
     question has its translations depends only on its own files)."""
     problems: list[Problem] = []
-    if slugs is not None:
-        entries, every = [e for e in entries if e.slug in slugs], entries
-    else:
-        every = entries
-    for entry in entries:
+    looked_at = entries if slugs is None else [e for e in entries if e.slug in slugs]
+    for entry in looked_at:
         for policy_id in entry.policies:
             if policy_id not in policies.policies:
                 problems.append(Problem(entry.path, entry.line_of("policy"),
                                         f"unknown policy '{policy_id}'",
                                         did_you_mean(policy_id, policies.policies)
                                         + f"; policies are defined in {policies.path}"))
-    return problems + _check_translations(config, entries) + _check_popular(config, every)
+    return problems + _check_translations(config, looked_at) + _check_popular(config, entries)
 
 
 def _check_popular(config: SiteConfig, entries: list[Entry]) -> list[Problem]:

@@ -114,11 +114,11 @@ class PreviewBuilder:
             return sources
         entries = _replace_entries(base, paths)
         # (the base is the last good build's, and `paths` hold every change since it)
-        problems = check_entries(base.config, base.policies, entries,
-                                 {path.stem for path in paths})
+        slugs = {path.stem for path in paths}   # the file name is the slug
+        problems = check_entries(base.config, base.policies, entries, slugs)
         if any(not p.warning for p in problems):
             raise BuildFailed(problems)
-        return replace(base, entries=entries, stale=_stale_after(base, entries, paths))
+        return replace(base, entries=entries, stale=_stale_after(base, entries, slugs))
 
     def _is_entry(self, path: Path, sources: Sources) -> bool:
         return (path.suffix == ".md" and not ignored(path.name)
@@ -146,11 +146,10 @@ def _replace_entries(base: Sources, paths: set[Path]) -> list[Entry]:
 
 
 def _stale_after(base: Sources, entries: list[Entry],
-                 paths: set[Path]) -> frozenset[tuple[str, str]]:
-    """The stale translations after the entry files at `paths` changed: a translation's
+                 slugs: set[str]) -> frozenset[tuple[str, str]]:
+    """The stale translations after the entry files of `slugs` changed: a translation's
     state depends only on its own file and its source's, so only those slugs are looked
-    at again (the file name is the slug)."""
-    slugs = {path.stem for path in paths}
+    at again."""
     kept = (pair for pair in base.stale if pair[1] not in slugs)
     return frozenset(kept) | stale_pages(base.config, [e for e in entries if e.slug in slugs])
 

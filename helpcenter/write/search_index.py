@@ -224,12 +224,11 @@ class PagefindService:
     def run(self, warm_up: bool) -> _Service:
         """The service, ready for a new index; a new one if there is none yet, the last
         did not finish its index (it failed, or was stopped) or it has ended."""
-        service = self._service
-        if service is not None and self.running():
-            service.again()
-            return service
-        if service is not None:
-            service.stop()
+        if self.running():
+            assert self._service is not None
+            self._service.again()
+            return self._service
+        self.close()
         self._service = _Service(warm_up, keep=True)
         return self._service
 
