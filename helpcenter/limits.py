@@ -133,7 +133,10 @@ class _Watchdog:
     until the block has ended."""
 
     POLL = 0.05    # how often a build the preview stops is looked at
-    AGAIN = 0.1    # how long after a stop that did not end the block it is raised again
+    # How long after a stop that did not end the block it is raised again. Often: on a
+    # busy machine nine stops in ten landed in a slow gc callback (the thread hands the
+    # GIL over there): at 0.1 s, blocks ran on for up to 2.5 s, and one ran past 10 s.
+    AGAIN = 0.02
 
     def __init__(self) -> None:
         self.lock = threading.Condition()

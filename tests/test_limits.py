@@ -163,7 +163,7 @@ def test_a_time_limit_stops_python_code_in_any_thread_and_only_inside_its_block(
         for _ in range(2_000):  # a stray interruption would be raised here
             pass
     assert finished and interrupted
-    # a stop left armed after its block would be raised again within 0.1 s (_Watchdog.AGAIN)
+    # a stop left armed after its block would be raised again within 0.02 s (_Watchdog.AGAIN)
     until = time.monotonic() + 0.3
     while time.monotonic() < until:
         pass
