@@ -183,14 +183,15 @@ TEMPLATE_FOLDER = "theme/templates"
 
 
 def theme_environment(sources: Sources, translations: Translations) -> Environment:
-    """The theme's templates, from the loaded sources; each keeps its file's path as its
-    file name, so that an error is reported at theme/templates/<name>:<line>."""
+    """The theme's templates, from the loaded sources; each keeps its file's path in the
+    project as its file name, so that an error is reported at
+    theme/templates/<name>:<line>, and its compiled code (template_cache.py) is that of
+    the same template in any other folder."""
     templates = sources.theme.templates
-    folder = sources.config.root / TEMPLATE_FOLDER
 
     def source(name: str) -> tuple[str, str, Any] | None:
-        return (templates[name], str(folder / name), lambda: True) if name in templates \
-            else None
+        return (templates[name], f"{TEMPLATE_FOLDER}/{name}", lambda: True) \
+            if name in templates else None
 
     env = Environment(loader=FunctionLoader(source), bytecode_cache=TEMPLATES,
                       autoescape=True, undefined=StrictUndefined,
@@ -452,10 +453,10 @@ def render_template(env: Environment, config: SiteConfig, result: RenderResult, 
 
 def _template_frame(error: BaseException, config: SiteConfig, template: str) -> tuple[str, int]:
     """The innermost theme template line in an error's traceback."""
-    templates = (config.root / "theme" / "templates").resolve()
+    templates = (config.root / TEMPLATE_FOLDER).resolve()
     found = (display_path(templates / template, config.root), 0)
     for frame, line in traceback.walk_tb(error.__traceback__):
-        filename = Path(frame.f_code.co_filename)
+        filename = config.root / frame.f_code.co_filename   # (relative: theme_environment)
         if filename.suffix == ".html" and filename.resolve().is_relative_to(templates):
             found = (display_path(filename, config.root), line)
     return found
