@@ -9,7 +9,9 @@ never to the repository's.
 Build tests run the real command line (`python build.py --root DIR`) in a process of its
 own, as an editor or CI would, so that exit codes, messages and the absence of Python
 tracebacks are what is tested. The process is forked from a build server that has
-imported the generator once (tests/build_server.py, tests/test_build_server.py).
+imported the generator once (tests/build_server.py, tests/test_build_server.py). Its
+search index is made by one of this process's warm Pagefinds (tests/pagefind_relay.py)
+unless the test names a Pagefind of its own.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import pagefind_relay
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,7 +86,7 @@ class Site:
         environment. Runs through this worker's build server (tests/build_server.py)
         unless `env` or the environment changes how Python itself starts (PYTHON…)."""
         argv = ["--root", str(self.root), *args]
-        environment = {**os.environ, **(env or {})}
+        environment = build_environment(env)
         if _python_settings(environment) == _python_settings(_SERVER_ENVIRONMENT):
             return _build_server().run(argv, environment)
         done = subprocess.run([sys.executable, str(ROOT / "build.py"), *argv],
@@ -168,6 +171,29 @@ def _build_server() -> BuildServer:
     return _servers[0]
 
 
+def build_environment(env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a test's `build.py`: this process's, with `env`, and the warm
+    Pagefinds of tests/pagefind_relay.py unless it names a Pagefind of its own."""
+    environment = {**os.environ, **(env or {})}
+    if "PAGEFIND_BINARY_PATH" not in environment:
+        environment.update(PAGEFIND_BINARY_PATH=str(_relay_client()),
+                           **{pagefind_relay.SOCKET_VARIABLE: _relay().address})
+    return environment
+
+
+_relays: list[pagefind_relay.Relay] = []   # this process's, when started
+
+
+def _relay() -> pagefind_relay.Relay:
+    if not _relays or _relays[0].owner != os.getpid():
+        _relays[:] = [pagefind_relay.Relay()]
+    return _relays[0]
+
+
+def _relay_client() -> Path:
+    return Path(os.environ[SHARED_CACHE_VARIABLE]) / pagefind_relay.CLIENT_NAME
+
+
 def _python_settings(environment: dict[str, str]) -> dict[str, str]:
     return {name: value for name, value in environment.items() if name.startswith("PYTHON")}
 
@@ -188,6 +214,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if SHARED_CACHE_VARIABLE not in os.environ:  # the first process: workers inherit it
         os.environ[SHARED_CACHE_VARIABLE] = tempfile.mkdtemp(prefix="milamore-tests-")
         config.stash[_OWNS_SHARED_CACHE] = True
+        pagefind_relay.write_client(_relay_client())
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

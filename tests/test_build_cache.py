@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, Site, copy_built, copy_site
+from conftest import ROOT, Site, build_environment, copy_built, copy_site
 
 
 def published(folder: Path) -> dict[str, bytes]:
@@ -144,7 +144,8 @@ def test_a_change_to_the_generators_code_renders_everything_again(tmp_path: Path
 
     def build(*args: str) -> None:
         done = subprocess.run([sys.executable, str(project.root / "build.py"), *args],
-                              capture_output=True, text=True, timeout=120, check=False)
+                              capture_output=True, text=True, timeout=120, check=False,
+                              env=build_environment())
         assert done.returncode == 0, done.stderr
 
     build("build")

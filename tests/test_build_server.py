@@ -3,10 +3,17 @@
 
 from __future__ import annotations
 
+import base64
+import json
+import os
+import socket
 import subprocess
 import sys
+from pathlib import Path
 
-from conftest import BUILD_TIMEOUT, ROOT, Run, Site
+import conftest
+import pagefind_relay
+from conftest import BUILD_TIMEOUT, ROOT, Run, Site, snapshot
 
 
 def _directly(site: Site, *args: str) -> Run:
@@ -36,3 +43,43 @@ def test_a_successful_build_through_the_server_writes_what_the_command_writes(
     assert sorted(p.relative_to(sample_site.out).as_posix() for p in sample_site.out.rglob("*")) \
         == sorted(p.relative_to(sample_site.root / "direct").as_posix()
                   for p in (sample_site.root / "direct").rglob("*"))
+
+
+def test_a_search_index_made_through_the_relay_is_the_one_pagefind_makes_alone(
+        sample_site: Site, tmp_path: Path) -> None:
+    """Builds through the relay's warm Pagefinds (tests/pagefind_relay.py) publish the
+    search index a build with a Pagefind of its own publishes, build after build, also
+    after a build that left in the middle of a message or with answers still due."""
+    relay = conftest._relay()
+    own = {name: value for name, value in os.environ.items()
+           if name not in ("PAGEFIND_BINARY_PATH", pagefind_relay.SOCKET_VARIABLE)}
+    edits = [("fee: 1000 ", "fee: 1100 "), ("fee: 1100 ", "fee: 1200 ")]
+    for step, edit in enumerate([None, *edits]):
+        if edit:
+            sample_site.replace("content/policies.yaml", *edit)
+        _leave_halfway(relay.address, step)
+        relayed = sample_site.run("build", "--no-cache", "--out", str(tmp_path / f"r{step}"))
+        alone = subprocess.run([sys.executable, str(ROOT / "build.py"), "--root",
+                                str(sample_site.root), "build", "--no-cache", "--out",
+                                str(tmp_path / f"a{step}")], capture_output=True, text=True,
+                               timeout=BUILD_TIMEOUT, env=own)
+        assert relayed.code == alone.returncode == 0, relayed.stderr + alone.stderr
+        assert snapshot(tmp_path / f"r{step}" / "pagefind") \
+            == snapshot(tmp_path / f"a{step}" / "pagefind"), step
+    assert len(relay.idle) == 1, "one warm Pagefind served every build"
+
+
+def _leave_halfway(address: str, how: int) -> None:
+    """A client of the relay that goes after: nothing (0), an index with a page, its
+    answers not read (1), or half a message (2)."""
+    index = {"message_id": 1, "payload": {"type": "NewIndex", "config": None}}
+    page = {"message_id": 2, "payload": {
+        "type": "AddFile", "index_id": 1, "file_path": "en/x/index.html", "url": None,
+        "file_contents": "<html lang='en'><body><main data-pagefind-body>x</main></body></html>"}}
+    messages = b"".join(base64.b64encode(json.dumps(m).encode()) + b"," for m in (index, page))
+    with socket.socket(socket.AF_UNIX) as client:
+        client.connect(address)
+        if how == 1:
+            client.sendall(messages)
+        elif how == 2:
+            client.sendall(messages[:len(messages) - 20])

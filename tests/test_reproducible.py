@@ -19,7 +19,16 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import BUILD_TIMEOUT, ROOT, Site, copy_built, copy_sample, copy_site, snapshot
+from conftest import (
+    BUILD_TIMEOUT,
+    ROOT,
+    Site,
+    build_environment,
+    copy_built,
+    copy_sample,
+    copy_site,
+    snapshot,
+)
 
 TMPFS = Path("/dev/shm")
 
@@ -32,7 +41,7 @@ def _filesystem(path: Path) -> str:
 def _build(site: Site, out: Path, **env: str) -> dict[str, bytes]:
     done = subprocess.run([sys.executable, str(ROOT / "build.py"), "--root", str(site.root),
                            "build", "--out", str(out)], capture_output=True, text=True,
-                          timeout=BUILD_TIMEOUT, env={**os.environ, **env}, cwd=env.get("CWD"))
+                          timeout=BUILD_TIMEOUT, env=build_environment(env), cwd=env.get("CWD"))
     assert done.returncode == 0, done.stderr
     return snapshot(out)
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, Site
+from conftest import ROOT, Site, build_environment
 
 from helpcenter.write.headers import CONTENT_SECURITY_POLICY
 
@@ -106,7 +106,8 @@ def _launch(site: Site, port: int, *extra: str) -> Preview:
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "build.py"), "--root", str(site.root), "serve",
          "--port", str(port), *extra],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1,
+        env=build_environment())
     preview = Preview(site, port, process)
     collector = threading.Thread(target=_collect, args=(process, preview.output), daemon=True)
     collector.start()

@@ -21,7 +21,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import BUILD_TIMEOUT, ROOT, Site, copy_built, snapshot
+from conftest import BUILD_TIMEOUT, ROOT, Site, build_environment, copy_built, snapshot
 
 from helpcenter.write.output import MARKER
 
@@ -48,7 +48,7 @@ sys.exit(main(["--root", root, "build", "--out", out]))
 def _faulty_build(site: Site, function: str, action: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-c", FAULTY_BUILD, function, action,
                            str(site.root), str(site.out)], cwd=ROOT, capture_output=True,
-                          text=True, timeout=BUILD_TIMEOUT)
+                          text=True, timeout=BUILD_TIMEOUT, env=build_environment())
 
 
 def _beside_output(site: Site) -> list[str]:
@@ -183,7 +183,8 @@ def test_readers_always_find_a_complete_site_while_builds_run(published: Site) -
 def test_two_builds_at_once_both_succeed_and_leave_one_site(published: Site) -> None:
     runs = [subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--root",
                               str(published.root), "build", "--out", str(published.out)],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env=build_environment())
             for _ in range(2)]
     for run in runs:
         _, err = run.communicate(timeout=BUILD_TIMEOUT)
