@@ -141,6 +141,7 @@ class Relay:
         self.listener.listen(8)
         self.lock = threading.Lock()
         self.idle: list[_Pagefind] = []
+        self.started = 0
         threading.Thread(target=self._accept, daemon=True, name="pagefind-relay").start()
 
     def _accept(self) -> None:
@@ -154,6 +155,7 @@ class Relay:
                 pagefind = self.idle.pop()
                 if pagefind.process.poll() is None:
                     return pagefind
+            self.started += 1
         return _Pagefind()
 
     def _serve(self, connection: socket.socket) -> None:

@@ -51,6 +51,7 @@ def test_a_search_index_made_through_the_relay_is_the_one_pagefind_makes_alone(
     search index a build with a Pagefind of its own publishes, build after build, also
     after a build that left in the middle of a message or with answers still due."""
     relay = conftest._relay()
+    started = relay.started
     own = {name: value for name, value in os.environ.items()
            if name not in ("PAGEFIND_BINARY_PATH", pagefind_relay.SOCKET_VARIABLE)}
     edits = [("fee: 1000 ", "fee: 1100 "), ("fee: 1100 ", "fee: 1200 ")]
@@ -66,7 +67,7 @@ def test_a_search_index_made_through_the_relay_is_the_one_pagefind_makes_alone(
         assert relayed.code == alone.returncode == 0, relayed.stderr + alone.stderr
         assert snapshot(tmp_path / f"r{step}" / "pagefind") \
             == snapshot(tmp_path / f"a{step}" / "pagefind"), step
-    assert len(relay.idle) == 1, "one warm Pagefind served every build"
+    assert relay.started - started <= 1, "one warm Pagefind served every build"
 
 
 def _leave_halfway(address: str, how: int) -> None:
