@@ -44,7 +44,7 @@ def _preload() -> None:
     What a child prints and writes is what `python build.py` does (test_build_server.py);
     its time is about half (0.11 s instead of 0.29 s for a check of the sample site)."""
     sys.path.insert(0, str(ROOT))
-    import helpcenter.cli  # noqa: F401 - the point of this process
+    import helpcenter.cli  # the point of this process
     import helpcenter.write.search_index  # noqa: F401
     from helpcenter.pipeline import check_site
     from helpcenter.problems import BuildFailed

@@ -51,6 +51,7 @@ while data := relay.recv(1 << 16):
 """
 SHORT = 400   # bytes: a message this long or longer is a page or a bundle, not looked into
 WAIT = 120    # seconds for an answer, as the build itself waits (search_index.TIMEOUT_SECONDS)
+GRACE = 0.5   # seconds a build waits for a Pagefind in use to come back
 
 
 CLIENT_NAME = "pagefind-relay-client"
@@ -139,26 +140,58 @@ class Relay:
         self.listener = socket.socket(socket.AF_UNIX)
         self.listener.bind(self.address)
         self.listener.listen(8)
-        self.lock = threading.Lock()
+        self.free = threading.Condition()
         self.idle: list[_Pagefind] = []
+        self.alive = 0     # Pagefinds idle or in use
+        self.serving = 0   # connections not yet dealt with
         self.started = 0
         threading.Thread(target=self._accept, daemon=True, name="pagefind-relay").start()
 
     def _accept(self) -> None:
         while True:
             connection, _ = self.listener.accept()
+            with self.free:
+                self.serving += 1
             threading.Thread(target=self._serve, args=(connection,), daemon=True).start()
 
     def _take(self) -> _Pagefind:
-        with self.lock:
+        """An idle Pagefind; if all are in use, one that comes back within GRACE (the last
+        build's, being tidied as the next one starts); else a new one."""
+        with self.free:
+            if not self.idle and self.alive:
+                self.free.wait_for(lambda: self.idle, GRACE)
             while self.idle:
                 pagefind = self.idle.pop()
                 if pagefind.process.poll() is None:
                     return pagefind
+                self.alive -= 1
             self.started += 1
-        return _Pagefind()
+            self.alive += 1
+        try:
+            return _Pagefind()
+        except BaseException:
+            self._ended()
+            raise
+
+    def _ended(self) -> None:
+        with self.free:
+            self.alive -= 1
+
+    def settle(self, serving: int) -> None:
+        """Wait until no more than `serving` connections are being dealt with."""
+        with self.free:
+            if not self.free.wait_for(lambda: self.serving <= serving, WAIT):
+                raise TimeoutError("the relay is still busy")
 
     def _serve(self, connection: socket.socket) -> None:
+        try:
+            self._serve_connection(connection)
+        finally:
+            with self.free:
+                self.serving -= 1
+                self.free.notify_all()
+
+    def _serve_connection(self, connection: socket.socket) -> None:
         with connection:
             try:
                 pagefind = self._take()
@@ -169,9 +202,11 @@ class Relay:
                 pagefind.tidy()
             except (OSError, RuntimeError, EOFError, ValueError, KeyError, TimeoutError):
                 pagefind.end()
+                self._ended()
                 return
-        with self.lock:
+        with self.free:
             self.idle.append(pagefind)
+            self.free.notify_all()
 
     @staticmethod
     def _relay(connection: socket.socket, pagefind: _Pagefind) -> None:
