@@ -10,7 +10,9 @@ that uses them is sandbox_limits.py; source files are read within limits by sour
 from __future__ import annotations
 
 import ctypes
+import gc
 import os
+import sys
 import threading
 import time
 import traceback
@@ -120,6 +122,7 @@ class _Watch:
     deadline: float
     stopping: threading.Event | None
     fired: float = 0.0   # when the stop was last raised (0: never)
+    retry: float = 0.0   # when to try again a stop put off (0: none is)
 
 
 class _Watchdog:
@@ -129,14 +132,13 @@ class _Watchdog:
     profile hook that looked at the clock cost Markdown twice its own time.
 
     An exception raised while the thread runs a garbage-collector callback or a `__del__`
-    is printed and dropped by Python, so the stop is raised again every `AGAIN` seconds
-    until the block has ended."""
+    is printed and dropped by Python: the stop waits until the thread is out of one
+    (_would_be_dropped), and is raised again every `AGAIN` seconds until the block has
+    ended, should it be dropped all the same."""
 
     POLL = 0.05    # how often a build the preview stops is looked at
-    # How long after a stop that did not end the block it is raised again. Often: on a
-    # busy machine nine stops in ten landed in a slow gc callback (the thread hands the
-    # GIL over there): at 0.1 s, blocks ran on for up to 2.5 s, and one ran past 10 s.
-    AGAIN = 0.02
+    AGAIN = 0.02   # how long after a stop that did not end the block it is raised again
+    SOON = 0.001   # how long a stop waits while the thread is where it would be dropped
 
     def __init__(self) -> None:
         self.lock = threading.Condition()
@@ -167,20 +169,49 @@ class _Watchdog:
             while True:
                 now = time.monotonic()
                 for watch in self.watches:
-                    due = watch.fired + self.AGAIN if watch.fired else watch.deadline
-                    if now >= due or (not watch.fired and watch.stopping is not None
-                                      and watch.stopping.is_set()):
-                        watch.fired = now
+                    if now < self._due(watch) and (watch.fired or watch.stopping is None
+                                                   or not watch.stopping.is_set()):
+                        continue
+                    if _would_be_dropped(watch.thread):
+                        watch.retry = now + self.SOON
+                    else:
+                        watch.fired, watch.retry = now, 0.0
                         _set_async_exception(watch.thread, _OutOfTime)
                 self.lock.wait(self._next_look(now))
+
+    def _due(self, watch: _Watch) -> float:
+        if watch.retry:
+            return watch.retry
+        return watch.fired + self.AGAIN if watch.fired else watch.deadline
 
     def _next_look(self, now: float) -> float | None:
         """Seconds until a watch is due (None: there is no watch)."""
         if not self.watches:
             return None
-        return max(0.0, min(
-            [(w.fired + self.AGAIN if w.fired else w.deadline) - now for w in self.watches]
-            + [self.POLL for w in self.watches if w.stopping is not None and not w.fired]))
+        return max(0.0, min([self._due(w) - now for w in self.watches]
+                            + [self.POLL for w in self.watches
+                               if w.stopping is not None and not w.fired]))
+
+
+def _would_be_dropped(thread: int) -> bool:
+    """Whether an exception raised in the thread now would be printed and dropped by
+    Python instead of stopping its work: the thread is in a garbage-collector callback, a
+    `__del__` method or sys.unraisablehook. (The watchdog holds the GIL: the thread waits
+    for it at the very line where the exception would be raised.) Hypothesis installs a
+    gc callback; with a slow one, nine stops in ten landed there on a busy machine."""
+    frame = sys._current_frames().get(thread)
+    dropping = {_code(hook) for hook in (*gc.callbacks, sys.unraisablehook)}
+    while frame is not None:
+        if frame.f_code in dropping or frame.f_code.co_name == "__del__":
+            return True
+        frame = frame.f_back
+    return False
+
+
+def _code(function: object) -> object:
+    """The code object of a function, method or functools.partial (None if none)."""
+    function = getattr(function, "func", function)
+    return getattr(getattr(function, "__func__", function), "__code__", None)
 
 
 def _set_async_exception(thread: int, kind: type[BaseException] | None) -> None:
