@@ -141,7 +141,11 @@ class _Watchdog:
     SOON = 0.001   # how long a stop waits while the thread is where it would be dropped
 
     def __init__(self) -> None:
-        self.lock = threading.Condition()
+        # add() and release() take the plain lock: a Condition's __enter__ is Python code,
+        # where a stop could land after the lock was taken and before the `with` could
+        # give it back (a stop that lands in release() is taken back by its caller).
+        self.mutex = threading.Lock()
+        self.lock = threading.Condition(self.mutex)
         self.watches: set[_Watch] = set()
         self.pid = os.getpid()
         threading.Thread(target=self._run, daemon=True, name="time-limit").start()
@@ -153,13 +157,13 @@ class _Watchdog:
                       getattr(current, "stopping", None))
 
     def add(self, watch: _Watch) -> None:
-        with self.lock:
+        with self.mutex:
             self.watches.add(watch)
             self.lock.notify()
 
     def release(self, watch: _Watch) -> None:
         """Stop watching; an exception fired but not yet raised is taken back."""
-        with self.lock:
+        with self.mutex:
             self.watches.discard(watch)
             if watch.fired:
                 _set_async_exception(watch.thread, None)
@@ -172,7 +176,7 @@ class _Watchdog:
                     if now < self._due(watch) and (watch.fired or watch.stopping is None
                                                    or not watch.stopping.is_set()):
                         continue
-                    if _would_be_dropped(watch.thread):
+                    if _would_be_dropped(watch.thread, self.release):
                         watch.retry = now + self.SOON
                     else:
                         watch.fired, watch.retry = now, 0.0
@@ -193,14 +197,15 @@ class _Watchdog:
                                if w.stopping is not None and not w.fired]))
 
 
-def _would_be_dropped(thread: int) -> bool:
+def _would_be_dropped(thread: int, release: Callable[..., None]) -> bool:
     """Whether an exception raised in the thread now would be printed and dropped by
     Python instead of stopping its work: the thread is in a garbage-collector callback, a
-    `__del__` method or sys.unraisablehook. (The watchdog holds the GIL: the thread waits
-    for it at the very line where the exception would be raised.) Hypothesis installs a
-    gc callback; with a slow one, nine stops in ten landed there on a busy machine."""
+    `__del__` method or sys.unraisablehook; or it is releasing its watch after a stop.
+    (The watchdog holds the GIL: the thread waits for it at the very line where the
+    exception would be raised.) Hypothesis installs a gc callback; with a slow one, nine
+    stops in ten landed there on a busy machine."""
     frame = sys._current_frames().get(thread)
-    dropping = {_code(hook) for hook in (*gc.callbacks, sys.unraisablehook)}
+    dropping = {_code(hook) for hook in (*gc.callbacks, sys.unraisablehook, release)}
     while frame is not None:
         if frame.f_code in dropping or frame.f_code.co_name == "__del__":
             return True
