@@ -19,10 +19,12 @@ themselves and do not come here.
 
 from __future__ import annotations
 
+import atexit
 import base64
 import json
 import os
 import select
+import shutil
 import socket
 import subprocess
 import sys
@@ -76,10 +78,14 @@ class _Pagefind:
         self.sent = self.answered = 0
         self.pending = b""          # answer bytes read but not yet a whole answer
         self.indexes: set[int] = set()
-        warm = self.ask({"type": "NewIndex", "config": None})["index_id"]
-        self.ask({"type": "AddFile", "index_id": warm, "file_path": "warm-up/index.html",
-                  "url": None, "file_contents": WARM_UP_PAGE})
-        self.ask({"type": "DeleteIndex", "index_id": warm})
+        try:
+            warm = self.ask({"type": "NewIndex", "config": None})["index_id"]
+            self.ask({"type": "AddFile", "index_id": warm, "file_path": "warm-up/index.html",
+                      "url": None, "file_contents": WARM_UP_PAGE})
+            self.ask({"type": "DeleteIndex", "index_id": warm})
+        except BaseException:
+            self.end()
+            raise
 
     def ask(self, payload: dict[str, Any]) -> dict[str, Any]:
         """Send one message of the relay's own and return its answer's payload."""
@@ -121,7 +127,7 @@ class _Pagefind:
 
     def tidy(self) -> None:
         """After a build: the indexes it left deleted."""
-        for index in sorted(self.indexes):
+        for index in sorted(self.indexes, reverse=True):   # (an index's id is its place)
             self.ask({"type": "DeleteIndex", "index_id": index})
 
     def end(self) -> None:
@@ -140,10 +146,11 @@ class Relay:
         self.listener = socket.socket(socket.AF_UNIX)
         self.listener.bind(self.address)
         self.listener.listen(8)
+        atexit.register(shutil.rmtree, self.folder, True)
         self.free = threading.Condition()
         self.idle: list[_Pagefind] = []
         self.alive = 0     # Pagefinds idle or in use
-        self.serving = 0   # connections not yet dealt with
+        self.accepted = self.done = 0   # connections
         self.started = 0
         threading.Thread(target=self._accept, daemon=True, name="pagefind-relay").start()
 
@@ -151,7 +158,7 @@ class Relay:
         while True:
             connection, _ = self.listener.accept()
             with self.free:
-                self.serving += 1
+                self.accepted += 1
             threading.Thread(target=self._serve, args=(connection,), daemon=True).start()
 
     def _take(self) -> _Pagefind:
@@ -177,10 +184,10 @@ class Relay:
         with self.free:
             self.alive -= 1
 
-    def settle(self, serving: int) -> None:
-        """Wait until no more than `serving` connections are being dealt with."""
+    def wait_done(self, count: int) -> None:
+        """Wait until `count` connections have been dealt with."""
         with self.free:
-            if not self.free.wait_for(lambda: self.serving <= serving, WAIT):
+            if not self.free.wait_for(lambda: self.done >= count, WAIT):
                 raise TimeoutError("the relay is still busy")
 
     def _serve(self, connection: socket.socket) -> None:
@@ -188,19 +195,19 @@ class Relay:
             self._serve_connection(connection)
         finally:
             with self.free:
-                self.serving -= 1
+                self.done += 1
                 self.free.notify_all()
 
     def _serve_connection(self, connection: socket.socket) -> None:
         with connection:
             try:
                 pagefind = self._take()
-            except (OSError, RuntimeError, EOFError, ValueError, KeyError):
+            except Exception:
                 return    # the build sees its Pagefind end, and says so
             try:
                 self._relay(connection, pagefind)
                 pagefind.tidy()
-            except (OSError, RuntimeError, EOFError, ValueError, KeyError, TimeoutError):
+            except Exception:   # an error answer, Pagefind gone, an answer not as expected
                 pagefind.end()
                 self._ended()
                 return
@@ -217,13 +224,17 @@ class Relay:
         open_ = True
         os.set_blocking(pagefind.input, False)
         while open_ or unsent or pagefind.answered < pagefind.sent:
+            due = unsent or pagefind.answered < pagefind.sent   # else: wait for the build
             readable, writable, _ = select.select(
                 [pagefind.output] + ([connection] if open_ else []),
-                [pagefind.input] if unsent else [], [], WAIT)
+                [pagefind.input] if unsent else [], [], WAIT if due else None)
             if not readable and not writable:
                 raise TimeoutError
             if connection in readable:
-                data = connection.recv(1 << 16)
+                try:
+                    data = connection.recv(1 << 16)
+                except ConnectionResetError:   # it went with answers unread
+                    data = b""
                 whole, comma, partial = (partial + data).rpartition(b",")
                 pagefind.count(whole + comma)
                 unsent += whole + comma

@@ -51,7 +51,7 @@ def test_a_search_index_made_through_the_relay_is_the_one_pagefind_makes_alone(
     search index a build with a Pagefind of its own publishes, build after build, also
     after a build that left in the middle of a message or with answers still due."""
     relay = conftest._relay()
-    started, serving = relay.started, relay.serving   # (a preview may hold a connection)
+    started, accepted = relay.started, relay.accepted
     own = {name: value for name, value in os.environ.items()
            if name not in ("PAGEFIND_BINARY_PATH", pagefind_relay.SOCKET_VARIABLE)}
     edits = [("fee: 1000 ", "fee: 1100 "), ("fee: 1100 ", "fee: 1200 ")]
@@ -59,7 +59,7 @@ def test_a_search_index_made_through_the_relay_is_the_one_pagefind_makes_alone(
         if edit:
             sample_site.replace("content/policies.yaml", *edit)
         _leave_halfway(relay.address, step)
-        relay.settle(serving)
+        relay.wait_done(accepted + 2 * step + 1)   # the clients so far, the last one too
         relayed = sample_site.run("build", "--no-cache", "--out", str(tmp_path / f"r{step}"))
         alone = subprocess.run([sys.executable, str(ROOT / "build.py"), "--root",
                                 str(sample_site.root), "build", "--no-cache", "--out",
@@ -68,6 +68,7 @@ def test_a_search_index_made_through_the_relay_is_the_one_pagefind_makes_alone(
         assert relayed.code == alone.returncode == 0, relayed.stderr + alone.stderr
         assert snapshot(tmp_path / f"r{step}" / "pagefind") \
             == snapshot(tmp_path / f"a{step}" / "pagefind"), step
+    assert relay.accepted - accepted == 6, "every build went through the relay"
     assert relay.started - started <= 1, "one warm Pagefind served every build"
 
 
@@ -81,7 +82,9 @@ def _leave_halfway(address: str, how: int) -> None:
         client.sendall(_message(1, {"type": "NewIndex", "config": None}))
         answer = b""
         while not answer.endswith(b","):
-            answer += client.recv(1 << 16)
+            data = client.recv(1 << 16)
+            assert data, "the relay hung up"
+            answer += data
         index = json.loads(base64.b64decode(answer[:-1]))["payload"]["index_id"]
         page = _message(2, {"type": "AddFile", "index_id": index,
                             "file_path": "en/x/index.html", "url": None,
