@@ -7,9 +7,9 @@ Pagefind's protocol over its standard input and output. Site.run (conftest.py) n
 CLIENT: a small script that connects to this pytest process's relay over a Unix socket
 and passes the bytes both ways. The relay hands each connection a Pagefind of its pool
 (started when none is free) and, when the build has gone, waits for the answers still
-due, deletes the indexes the build left in it and keeps it for the next build. Anything
-unexpected (an error answer, a Pagefind that died, a message cut off) ends that Pagefind
-instead: the next build gets a new one.
+due, deletes the indexes the build left in it and keeps it for the next build. A message
+the build was cut off in is never sent. Anything unexpected (an error answer, a Pagefind
+that died) ends that Pagefind instead: the next build gets a new one.
 
 An index made this way is the one a Pagefind of its own makes, byte for byte
 (tests/test_search_index.py shows it of the preview's kept Pagefind, which works the
