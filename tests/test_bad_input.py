@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import Site, publish_overseas_rates, snapshot
+from conftest import Site, copy_built, publish_overseas_rates, snapshot
 
 PROBLEM_LINE = re.compile(r"^(?P<path>[^:]+?)(?::(?P<line>\d+))?: (?P<what>.+) \((?P<fix>.+)\)$")
 
@@ -344,8 +344,7 @@ YAML_CRASHES = [nul_character_in_front_matter, lone_surrogate_in_a_title]
 def test_a_mistake_is_reported_and_the_last_good_site_survives(
         breaks: Callable[[Site], list[tuple[str, int, str]]], good_site: Site,
         tmp_path: Path) -> None:
-    site = Site(tmp_path / "site")
-    shutil.copytree(good_site.root, site.root)
+    site = copy_built(good_site, tmp_path / "site")
     before = snapshot(site.out)
     expected = breaks(site)
 

@@ -7,11 +7,10 @@ What customers find with it is tested in tests/test_search_queries.py (ダイナ
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import Site, copy_site, snapshot
+from conftest import Site, copy_built, copy_site, snapshot
 
 from helpcenter.load.synonyms import normalise
 
@@ -26,8 +25,7 @@ def good_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
 
 
 def broken_copy(good_site: Site, tmp_path: Path, text: str) -> tuple[Site, dict[str, bytes]]:
-    site = Site(tmp_path / "site")
-    shutil.copytree(good_site.root, site.root)
+    site = copy_built(good_site, tmp_path / "site")
     site.write(SYNONYMS, text)
     return site, snapshot(site.out)
 

@@ -9,12 +9,11 @@ The live preview shows the same problems in its overlay.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import Site
+from conftest import Site, copy_built
 from test_bad_input import line_of
 from test_bad_input import (
     test_a_mistake_is_reported_and_the_last_good_site_survives as expect_reported,
@@ -206,8 +205,7 @@ def test_check_reports_it_too(breaks: Callable[[Site], Expected], site: Site) ->
                               "text_plus_number"])
 def test_the_preview_overlay_names_the_file_and_line(
         breaks: Callable[[Site], Expected], good_site: Site, tmp_path: Path) -> None:
-    site = Site(tmp_path / "site")
-    shutil.copytree(good_site.root, site.root)
+    site = copy_built(good_site, tmp_path / "site")
     preview = PreviewBuilder(site.root, "http://127.0.0.1:8000/")
     state = PreviewState()
     state.record(preview.build_all(), preview.files)
