@@ -17,9 +17,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import Run, Site, snapshot
 
 from helpcenter.limits import Budget, LimitExceeded, within_time
+from helpcenter.load import yamlfile
 from helpcenter.load.source_files import MAX_SOURCE_BYTES, read_source_bytes, read_source_text
 from helpcenter.load.yamlfile import parse_yaml
 
@@ -248,14 +250,62 @@ def test_yaml_that_expands_without_end_is_refused(text: str, line: int, message:
 
 
 def test_a_megabyte_of_yaml_values_is_stopped_by_a_limit() -> None:
-    """Under 1 MB, but 450,000 values: PyYAML would need many seconds to read them all.
-    Whether the clock or the count stops it first depends on the machine."""
+    """Under 1 MB, but 330,000 values: PyYAML would need many seconds to read them all.
+    They are counted as they are read, so the count stops it (in about 2 s here); on a
+    much slower or busier machine, the clock may come first."""
     parsed = parse_yaml("x: [" + "1, " * 330_000 + "]\n", "site.yaml")
     assert [str(p) for p in parsed.problems] in (
-        ["site.yaml:1: reading this file takes more than 5 seconds (a settings file has a "
-         "few hundred values; check that the right file was saved here)"],
         ["site.yaml:1: this file holds more than 100,000 values (a settings file has a few "
-         "hundred; check that the right file was saved here)"])
+         "hundred; check that the right file was saved here)"],
+        ["site.yaml:1: reading this file takes more than 5 seconds (a settings file has a "
+         "few hundred values; check that the right file was saved here)"])
+
+
+def _values_in(data: object) -> int:
+    """Every value, lists and mappings included; the names of a mapping are not values."""
+    if isinstance(data, dict):
+        return 1 + sum(_values_in(value) for value in data.values())
+    if isinstance(data, list):
+        return 1 + sum(_values_in(item) for item in data)
+    return 1
+
+
+@pytest.mark.parametrize("text", [
+    "x: [" + "1, " * 20 + "]\n",
+    "".join(f"k{n}: {n}\n" for n in range(20)),
+    "".join(f"k{n}: [{n}, {{a: {n}}}]\n" for n in range(6)),
+    "- " + "\n- ".join(f"{{a: [{n}]}}" for n in range(8)) + "\n",
+    "a: &a [1, 2]\nb: *a\nc: [" + "3, " * 14 + "]\n",     # an alias counts what it repeats
+    "? [1, 2]\n: v\n" + "".join(f"k{n}: {n}\n" for n in range(18)),  # a list as a name
+    "? {a: [1, 2]}\n: v\nk: [" + "3, " * 17 + "]\n",
+])
+def test_values_over_the_limit_are_refused_and_up_to_it_accepted(
+        text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The count while reading and the count while building agree: a text is refused
+    exactly when it holds more values than the limit, written out or made by aliases (the
+    limit lowered to the count of each text and one under)."""
+    # PyYAML cannot load a list or a mapping as a name; such a name is reported, and what
+    # it holds is not counted: the mapping, 'v' and the rest make 20 values
+    values = 20 if text.startswith("?") else _values_in(yaml.safe_load(text))
+    for limit in (values - 1, values):
+        monkeypatch.setattr(yamlfile, "MAX_VALUES", limit)
+        problems = [str(p) for p in parse_yaml(text, "site.yaml").problems]
+        if limit == values:
+            assert not any("more than" in p for p in problems), problems
+        else:
+            assert len(problems) == 1 and f"more than {limit:,} values" in problems[0], problems
+
+
+def test_yaml_that_takes_too_long_to_read_is_stopped_by_the_clock(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The clock is the backstop for whatever else makes PyYAML slow (its 5 s lowered to
+    0.05 s for a text that takes about half a second)."""
+    monkeypatch.setattr(yamlfile, "YAML_SECONDS", 0.05)
+    parsed = parse_yaml("".join(f"k{n}: text number {n}\n" for n in range(12_000)),
+                        "content/policies.yaml")
+    assert [str(p) for p in parsed.problems] == [
+        "content/policies.yaml:1: reading this file takes more than 0.05 seconds (a settings "
+        "file has a few hundred values; check that the right file was saved here)"]
 
 
 def test_yaml_bombs_in_policies_and_front_matter_fail_the_build_cleanly(site: Site) -> None:

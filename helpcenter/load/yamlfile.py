@@ -49,7 +49,7 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> ParsedYaml:
     """Parse one YAML document; `first_line` is the file line where `text` starts."""
     lines = LineMap(path, first_line)
     try:
-        loader = yaml.SafeLoader(text)  # rejects NUL and other control characters at once
+        loader = _CountingLoader(text, lines)  # rejects NUL and other control characters
     except yaml.YAMLError as error:
         return ParsedYaml(None, lines, [_syntax_problem(error, path, first_line, text)])
     fast = _with_libyaml(text, path, first_line, lines)
@@ -132,6 +132,39 @@ class _LimitReached(Exception):  # noqa: N818 (caught in parse_yaml and reported
         self.problem = problem
 
 
+def _too_many_values(path: str, line: int) -> Problem:
+    return Problem(path, line, f"this file holds more than {MAX_VALUES:,} values", "a settings "
+                   "file has a few hundred; check that the right file was saved here")
+
+
+class _CountingLoader(yaml.SafeLoader):
+    """PyYAML's Python loader, counting the values it reads: a text written out with more
+    than MAX_VALUES of them is refused as soon as it gets there. PyYAML reads about 50,000
+    a second, so a whole file would often run into the time limit first (5 s), and say
+    less about what is wrong. Counted as `_build` counts: every value, not the names of a
+    mapping, and an alias not here (it is counted where `_build` follows it)."""
+
+    def __init__(self, text: str, lines: LineMap) -> None:
+        super().__init__(text)
+        self.lines = lines
+        self.values = 0
+        self.names_open = 0   # > 0 inside a name (`? [a, b]`): its values are not counted
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        if self.names_open or (isinstance(parent, yaml.MappingNode) and index is None):
+            self.names_open += 1
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self.names_open -= 1
+        if not self.check_event(yaml.AliasEvent):
+            self.values += 1
+            if self.values > MAX_VALUES:
+                line = self.peek_event().start_mark.line + self.lines.first_line
+                raise _LimitReached(_too_many_values(self.lines.path, line))
+        return super().compose_node(parent, index)
+
+
 def _too_deep(path: str, line: int) -> Problem:
     return Problem(path, line, f"the values in this file are nested more than {MAX_DEPTH} "
                    "levels deep", "check the indentation and the brackets [ ] and { }")
@@ -153,9 +186,7 @@ def _build(node: yaml.Node, key_path: KeyPath, loader: yaml.SafeLoader | yaml.CS
             f"file make more than {MAX_VALUES:,} values", "write the values out instead of "
             "repeating aliases of lists that are themselves made of aliases"))
     if count.values > MAX_VALUES:
-        raise _LimitReached(Problem(
-            lines.path, line, f"this file holds more than {MAX_VALUES:,} values", "a settings "
-            "file has a few hundred; check that the right file was saved here"))
+        raise _LimitReached(_too_many_values(lines.path, line))
     if len(key_path) > MAX_DEPTH:
         raise _LimitReached(_too_deep(lines.path, line))
     lines.lines.setdefault(key_path, line)
