@@ -55,10 +55,13 @@ def content_environment(entries: list[Entry], filters: Mapping[str, Any],
     bodies = {e.path: e.body for e in entries}
     # The file name is the template's name, so that an error while rendering can be traced
     # to its line (`_error_line`); every body is final for the life of the environment.
+    # Not `optimized`: Jinja would run a filter on written-out values (`{{ 9 | days }}`)
+    # while compiling, and TEMPLATES keeps compiled code by the body's text alone, so the
+    # preview would keep the words of a catalog the translator has since changed.
     env = BoundedSandbox(loader=FunctionLoader(
                              lambda name: (bodies[name], name, lambda: True)
                              if name in bodies else None),
-                         bytecode_cache=TEMPLATES,
+                         bytecode_cache=TEMPLATES, optimized=False,
                          undefined=StrictUndefined, autoescape=True,
                          keep_trailing_newline=True)
     env.filters.update(filters)
