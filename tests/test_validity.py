@@ -19,6 +19,9 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from conftest import ROOT, Site
 
+# both tests read one run of the checker (about 3 s of Java): in one worker
+pytestmark = pytest.mark.xdist_group("nu-html-checker")
+
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 INSTALL = "run `bash .ci/setup --browser` (it installs Java and runs `npm ci`)"
 
