@@ -11,9 +11,14 @@ user's `python build.py …` gives: exit code, messages, no traceback, a process
 What the children share is the hash seed of this process: tests that compare builds for
 reproducibility run `python` itself (tests/conftest.py, `Site.run`).
 
+Children run side by side: a preview (`build.py serve`, which runs until it is stopped)
+does not hold up the builds of other requests. Its output files can be named pipes, which
+the test reads as the preview prints.
+
 Protocol, one JSON line each way: {"id", "argv", "cwd", "env", "stdout", "stderr"} →
-{"id", "pid"} as soon as the child runs, then {"id", "code"} (like subprocess: -N for
-signal N).
+{"id", "pid"} as soon as the child runs, then {"id", "code"} when it has ended (like
+subprocess: -N for signal N); the replies of different requests may interleave. When its
+input closes, the server kills the children still running and ends.
 """
 
 from __future__ import annotations
@@ -24,7 +29,9 @@ import io
 import json
 import os
 import runpy
+import selectors
 import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -59,7 +66,12 @@ def _preload() -> None:
             check_site(Path(scratch))
 
 
-def _run_child(request: dict[str, Any]) -> int:
+def _run_child(request: dict[str, Any], inherited: list[int]) -> int:
+    """`inherited`: the server's own descriptors, which a child does not keep."""
+    signal.set_wakeup_fd(-1)
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)   # as in a new process: subprocess needs it
+    for fd in inherited:
+        os.close(fd)
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)
     for fd, path in ((1, request["stdout"]), (2, request["stderr"])):
@@ -112,20 +124,68 @@ def _reply(message: dict[str, int]) -> None:
 
 def serve() -> None:
     _preload()
-    for line in sys.stdin:
-        request = json.loads(line)
-        pid = os.fork()
+    woken, wake = os.pipe()          # SIGCHLD writes a byte here: a child has ended
+    for fd in (woken, wake):
+        os.set_blocking(fd, False)
+    signal.set_wakeup_fd(wake)
+    signal.signal(signal.SIGCHLD, lambda _signal, _frame: None)
+    running: dict[int, int] = {}     # pid -> request id
+    received = b""
+    with selectors.DefaultSelector() as selector:
+        selector.register(0, selectors.EVENT_READ)
+        selector.register(woken, selectors.EVENT_READ)
+        inherited = [woken, wake, selector.fileno()]
+        while True:
+            for key, _events in selector.select():
+                if key.fd == woken:
+                    while _drained(woken):
+                        pass
+                    _reap(running)
+                    continue
+                data = os.read(0, 1 << 16)
+                if not data:                      # the test process has ended
+                    _end(running)
+                    return
+                received += data
+                while b"\n" in received:
+                    line, _, received = received.partition(b"\n")
+                    _start(json.loads(line), running, inherited)
+
+
+def _drained(fd: int) -> bool:
+    try:
+        return bool(os.read(fd, 512))
+    except BlockingIOError:
+        return False
+
+
+def _start(request: dict[str, Any], running: dict[int, int], inherited: list[int]) -> None:
+    pid = os.fork()
+    if pid == 0:
+        code = 70
+        try:
+            code = _run_child(request, inherited)
+        except BaseException:   # before build.py ran: said where the test will look
+            traceback.print_exc()
+        finally:
+            os._exit(code)
+    running[pid] = request["id"]
+    _reply({"id": request["id"], "pid": pid})
+
+
+def _reap(running: dict[int, int]) -> None:
+    while running:
+        pid, status = os.waitpid(-1, os.WNOHANG)
         if pid == 0:
-            code = 70
-            try:
-                code = _run_child(request)
-            except BaseException:   # before build.py ran: said where the test will look
-                traceback.print_exc()
-            finally:
-                os._exit(code)
-        _reply({"id": request["id"], "pid": pid})
-        _, status = os.waitpid(pid, 0)
-        _reply({"id": request["id"], "code": os.waitstatus_to_exitcode(status)})
+            return
+        _reply({"id": running.pop(pid), "code": os.waitstatus_to_exitcode(status)})
+
+
+def _end(running: dict[int, int]) -> None:
+    for pid in running:
+        os.kill(pid, signal.SIGKILL)
+    for pid in running:
+        os.waitpid(pid, 0)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,8 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -112,51 +113,87 @@ class BuildServer:
     def __init__(self) -> None:
         self.process = subprocess.Popen([sys.executable, str(ROOT / "tests" / "build_server.py")],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        bufsize=0, env=_SERVER_ENVIRONMENT)
+                                        env=_SERVER_ENVIRONMENT)
         self.owner = os.getpid()
         self.lock = threading.Lock()
-        self.received = b""
         self.requests = 0
+        self.due: dict[int, dict[str, Future[int]]] = {}   # by request: its pid, its code
+        threading.Thread(target=self._receive, daemon=True).start()
 
-    def run(self, argv: list[str], env: dict[str, str]) -> Run:
-        with self.lock, tempfile.TemporaryDirectory(prefix="milamore-run-") as scratch:
-            stdout, stderr = Path(scratch, "stdout"), Path(scratch, "stderr")
+    def start(self, argv: list[str], env: dict[str, str], stdout: Path,
+              stderr: Path) -> ServedProcess:
+        """`build.py *argv` in a child of the server, writing to these files (or named
+        pipes); it runs while other requests are served."""
+        with self.lock:
             self.requests += 1
-            request = {"id": self.requests, "argv": argv, "cwd": os.getcwd(), "env": env,
+            number = self.requests
+            due = self.due[number] = {"pid": Future(), "code": Future()}
+            request = {"id": number, "argv": argv, "cwd": os.getcwd(), "env": env,
                        "stdout": str(stdout), "stderr": str(stderr)}
             assert self.process.stdin
-            data = json.dumps(request).encode() + b"\n"
-            while data:
-                data = data[os.write(self.process.stdin.fileno(), data):]
-            pid = self._reply("pid", 60)
+            self.process.stdin.write(json.dumps(request).encode() + b"\n")
+            self.process.stdin.flush()
+        return ServedProcess(due["pid"].result(timeout=60), due["code"], argv)
+
+    def run(self, argv: list[str], env: dict[str, str]) -> Run:
+        with tempfile.TemporaryDirectory(prefix="milamore-run-") as scratch:
+            stdout, stderr = Path(scratch, "stdout"), Path(scratch, "stderr")
+            child = self.start(argv, env, stdout, stderr)
             try:
-                code = self._reply("code", BUILD_TIMEOUT)
-            except TimeoutError:
-                os.kill(pid, signal.SIGKILL)   # not reaped yet: the server waits for it
-                self._reply("code", 60)
-                raise subprocess.TimeoutExpired(["build.py", *argv], BUILD_TIMEOUT) from None
+                code = child.wait(BUILD_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait(60)
+                raise
             if not stdout.exists():
                 raise RuntimeError(f"the build server's child ended ({code}) before running "
                                    "build.py; its error is in the build server's output")
             return Run(code, stdout.read_text(encoding="utf-8"),
                        stderr.read_text(encoding="utf-8"))
 
-    def _reply(self, field: str, timeout: float) -> int:
-        """The next line the server sends, which must be about the last request."""
+    def _receive(self) -> None:
+        """Hands each reply to the request it is about; if the server ends, every request
+        still waiting fails."""
         assert self.process.stdout
-        deadline = time.monotonic() + timeout
-        while b"\n" not in self.received:
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([self.process.stdout], [], [], left)[0]:
-                raise TimeoutError(f"the build server sent no {field} in {timeout} s")
-            chunk = os.read(self.process.stdout.fileno(), 65536)
-            if not chunk:
-                raise EOFError("the build server ended")
-            self.received += chunk
-        line, _, self.received = self.received.partition(b"\n")
-        reply = json.loads(line)
-        assert reply["id"] == self.requests and field in reply, reply
-        return int(reply[field])
+        for line in self.process.stdout:
+            reply = json.loads(line)
+            field = "pid" if "pid" in reply else "code"
+            with self.lock:
+                due = self.due[reply["id"]] if field == "pid" else self.due.pop(reply["id"])
+            due[field].set_result(int(reply[field]))
+        with self.lock:
+            for due in self.due.values():
+                for future in due.values():
+                    if not future.done():
+                        future.set_exception(EOFError("the build server ended"))
+
+
+class ServedProcess:
+    """A child of the build server, with what tests use of `subprocess.Popen`."""
+
+    def __init__(self, pid: int, code: Future[int], argv: list[str]) -> None:
+        self.pid, self.code, self.argv = pid, code, argv
+
+    def poll(self) -> int | None:
+        return self.code.result() if self.code.done() else None
+
+    def wait(self, timeout: float | None = None) -> int:
+        try:
+            return self.code.result(timeout)
+        except FutureTimeout:
+            raise subprocess.TimeoutExpired(["build.py", *self.argv], timeout or 0) from None
+
+    def send_signal(self, number: int) -> None:
+        """Like Popen's: nothing once the server has said that the child ended (its pid
+        may then be another process's)."""
+        if not self.code.done():
+            os.kill(self.pid, number)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
 
 
 _SERVER_ENVIRONMENT = dict(os.environ)   # as pytest started
@@ -169,6 +206,60 @@ def _build_server() -> BuildServer:
             or _servers[0].process.poll() is not None:
         _servers[:] = [BuildServer()]
     return _servers[0]
+
+
+def start_command(argv: list[str], output: list[str], directly: bool = False
+                  ) -> tuple[ServedProcess | subprocess.Popen[str], threading.Thread]:
+    """`python build.py *argv` left running (a preview), what it prints to either output
+    appended to `output` line by line as it comes, by the thread returned (which ends
+    once the command has ended and all it printed is read). Started by this process's
+    build server when `Site.run` would be, unless `directly`."""
+    environment = build_environment()
+    if directly or _python_settings(environment) != _python_settings(_SERVER_ENVIRONMENT):
+        process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), *argv],
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                   text=True, bufsize=1, env=environment)
+        collector = threading.Thread(target=_collect_lines, args=(process, output), daemon=True)
+    else:
+        scratch = tempfile.mkdtemp(prefix="milamore-command-")
+        pipe = Path(scratch, "output")
+        os.mkfifo(pipe, 0o600)
+        reading = os.open(pipe, os.O_RDWR)   # does not wait for the writer, as O_RDONLY would
+        served = _build_server().start(argv, environment, pipe, pipe)
+        collector = threading.Thread(target=_collect_pipe, daemon=True,
+                                     args=(reading, served, output, scratch))
+        process = served
+    collector.start()
+    return process, collector
+
+
+def _collect_lines(process: subprocess.Popen[str], output: list[str]) -> None:
+    assert process.stdout is not None
+    for line in process.stdout:
+        output.append(line.rstrip("\n"))
+
+
+def _collect_pipe(reading: int, process: ServedProcess, output: list[str],
+                  scratch: str) -> None:
+    """Lines from the named pipe until the process has ended and the pipe is empty. (This
+    side holds the pipe open for writing too, so the pipe never says that it ended.)"""
+    received = b""
+    ended = False
+    try:
+        while not ended:
+            if select.select([reading], [], [], 0.05)[0]:
+                received += os.read(reading, 1 << 16)
+            elif process.poll() is not None:   # ended: what it wrote is in the pipe now
+                while select.select([reading], [], [], 0)[0]:
+                    received += os.read(reading, 1 << 16)
+                ended = True
+            *lines, received = received.split(b"\n")
+            output.extend(line.decode("utf-8", "replace").rstrip("\r") for line in lines)
+        if received:
+            output.append(received.decode("utf-8", "replace"))
+    finally:
+        os.close(reading)
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def build_environment(env: dict[str, str] | None = None) -> dict[str, str]:
@@ -211,6 +302,12 @@ _OWNS_SHARED_CACHE = pytest.StashKey[bool]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # A shell that starts pytest in the background (`… &` in a script) makes it ignore
+    # Ctrl+C, and every process it starts would too: the previews the tests stop with
+    # Ctrl+C, as an editor does in a terminal, would run on. Handled again, as in a
+    # terminal: a new process starts with Python's own handler.
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     if SHARED_CACHE_VARIABLE not in os.environ:  # the first process: workers inherit it
         os.environ[SHARED_CACHE_VARIABLE] = tempfile.mkdtemp(prefix="milamore-tests-")
         config.stash[_OWNS_SHARED_CACHE] = True

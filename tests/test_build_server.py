@@ -6,6 +6,8 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
+import signal
 import socket
 import subprocess
 import sys
@@ -13,7 +15,8 @@ from pathlib import Path
 
 import conftest
 import pagefind_relay
-from conftest import BUILD_TIMEOUT, ROOT, Run, Site, snapshot
+from conftest import BUILD_TIMEOUT, ROOT, Run, ServedProcess, Site, snapshot, start_command
+from test_serve import WAIT, Preview, free_port
 
 
 def _directly(site: Site, *args: str) -> Run:
@@ -43,6 +46,50 @@ def test_a_successful_build_through_the_server_writes_what_the_command_writes(
     assert sorted(p.relative_to(sample_site.out).as_posix() for p in sample_site.out.rglob("*")) \
         == sorted(p.relative_to(sample_site.root / "direct").as_posix()
                   for p in (sample_site.root / "direct").rglob("*"))
+
+
+def test_a_preview_through_the_server_serves_prints_and_stops_as_the_command_does(
+        sample_site: Site) -> None:
+    """A preview started by the server (tests/test_serve.py starts them so) gives what
+    `python build.py serve` gives: the same pages, the same lines, the same exit after
+    Ctrl+C; and builds through the server go on while it runs."""
+    previews, collectors = [], []
+    try:
+        for directly in (False, True):
+            output: list[str] = []
+            port = free_port()
+            process, collector = start_command(
+                ["--root", str(sample_site.root), "serve", "--port", str(port)], output,
+                directly)
+            collectors.append(collector)
+            previews.append(Preview(sample_site, port, process, output))
+            previews[-1].wait_for_line("Previewing the help center at")
+        served, direct = previews
+        assert isinstance(served.process, ServedProcess)
+        assert isinstance(direct.process, subprocess.Popen)
+
+        assert sample_site.run("check").code == 0          # while the preview runs
+        for path in ("/", "/en/", "/ja/search/", "/en/no-such-page/",
+                     "/__preview__/status.json"):
+            (status, text, _), (direct_status, direct_text, _) = \
+                served.get(path), direct.get(path)
+            assert (status, text.replace(str(served.port), "PORT")) \
+                == (direct_status, direct_text.replace(str(direct.port), "PORT")), path
+
+        for preview in previews:
+            preview.process.send_signal(signal.SIGINT)
+        assert served.process.wait(WAIT) == direct.process.wait(WAIT) == 0
+    finally:
+        for preview in previews:
+            preview.process.kill()
+    for collector in collectors:   # the last lines, read after the end
+        collector.join(WAIT)
+
+    def printed(preview: Preview) -> list[str]:   # without its port and its timings
+        return [re.sub(r"\d+\.\d+ s\b", "N s", line.replace(str(preview.port), "PORT"))
+                for line in preview.output]
+    assert printed(served) == printed(direct)
+    assert len(printed(served)) >= 3, served.output
 
 
 def test_a_search_index_made_through_the_relay_is_the_one_pagefind_makes_alone(

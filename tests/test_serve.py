@@ -11,8 +11,6 @@ import json
 import signal
 import socket
 import subprocess
-import sys
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -21,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, Site, build_environment
+from conftest import ServedProcess, Site, start_command
 
 from helpcenter.write.headers import CONTENT_SECURITY_POLICY
 
@@ -42,7 +40,7 @@ class Preview:
 
     site: Site
     port: int
-    process: subprocess.Popen[str]
+    process: ServedProcess | subprocess.Popen[str]
     output: list[str] = field(default_factory=list)
 
     def url(self, path: str) -> str:
@@ -103,25 +101,15 @@ def start_preview(site: Site, *extra: str) -> Preview:
 
 def _launch(site: Site, port: int, *extra: str) -> Preview:
     """`build.py serve` on the port, once it says it is previewing or has exited."""
-    process = subprocess.Popen(
-        [sys.executable, str(ROOT / "build.py"), "--root", str(site.root), "serve",
-         "--port", str(port), *extra],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1,
-        env=build_environment())
-    preview = Preview(site, port, process)
-    collector = threading.Thread(target=_collect, args=(process, preview.output), daemon=True)
-    collector.start()
+    output: list[str] = []
+    process, collector = start_command(
+        ["--root", str(site.root), "serve", "--port", str(port), *extra], output)
+    preview = Preview(site, port, process, output)
     preview.wait_until(lambda: preview.lines("Previewing the help center at")
                        or process.poll() is not None, "the server to start")
     if process.poll() is not None:
         collector.join(timeout=WAIT)  # everything it printed before exiting
     return preview
-
-
-def _collect(process: subprocess.Popen[str], output: list[str]) -> None:
-    assert process.stdout is not None
-    for line in process.stdout:
-        output.append(line.rstrip("\n"))
 
 
 def stop_preview(preview: Preview) -> None:
