@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import io
 import json
 import os
 import runpy
@@ -72,23 +71,31 @@ def _run_child(request: dict[str, Any], inherited: list[int]) -> int:
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)   # as in a new process: subprocess needs it
     for fd in inherited:
         os.close(fd)
-    null = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(null, 0)
-    for fd, path in ((1, request["stdout"]), (2, request["stderr"])):
-        os.dup2(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), fd)
+    for fd, path, flags in ((0, os.devnull, os.O_RDONLY),
+                            (1, request["stdout"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC),
+                            (2, request["stderr"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC)):
+        opened = os.open(path, flags, 0o600)
+        os.dup2(opened, fd)
+        os.close(opened)
     os.chdir(request["cwd"])
     os.environ.clear()
     os.environ.update(request["env"])
-    # what Python opens for a standard output that is a file (not a terminal)
-    sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), encoding="utf-8")
-    sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), encoding="utf-8",
-                                  errors="backslashreplace", line_buffering=True)
+    # what Python opens for a standard output that is a file or a pipe (not a terminal)
+    sys.stdout = open(1, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
+    sys.stderr = open(2, "w", buffering=1, encoding="utf-8",  # noqa: SIM115 (line-buffered)
+                      errors="backslashreplace", closefd=False)
     sys.argv = [str(BUILD), *request["argv"]]
     try:
         runpy.run_path(str(BUILD), run_name="__main__")
         code = 0
     except SystemExit as stop:
         code = _exit_code(stop.code)
+    except KeyboardInterrupt:   # as Python ends on Ctrl+C it did not handle: by SIGINT
+        traceback.print_exc()
+        _shut_down()
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGINT)
+        code = 1
     except BaseException:  # printed as Python would print it
         traceback.print_exc()
         code = 1
@@ -135,21 +142,23 @@ def serve() -> None:
         selector.register(0, selectors.EVENT_READ)
         selector.register(woken, selectors.EVENT_READ)
         inherited = [woken, wake, selector.fileno()]
-        while True:
-            for key, _events in selector.select():
-                if key.fd == woken:
-                    while _drained(woken):
-                        pass
-                    _reap(running)
-                    continue
-                data = os.read(0, 1 << 16)
-                if not data:                      # the test process has ended
-                    _end(running)
-                    return
-                received += data
-                while b"\n" in received:
-                    line, _, received = received.partition(b"\n")
-                    _start(json.loads(line), running, inherited)
+        try:
+            while True:
+                for key, _events in selector.select():
+                    if key.fd == woken:
+                        while _drained(woken):
+                            pass
+                        _reap(running)
+                        continue
+                    data = os.read(0, 1 << 16)
+                    if not data:                      # the test process has ended
+                        return
+                    received += data
+                    while b"\n" in received:
+                        line, _, received = received.partition(b"\n")
+                        _start(json.loads(line), running, inherited)
+        finally:   # also if this server fails: no child of it runs on
+            _end(running)
 
 
 def _drained(fd: int) -> bool:
@@ -178,14 +187,17 @@ def _reap(running: dict[int, int]) -> None:
         pid, status = os.waitpid(-1, os.WNOHANG)
         if pid == 0:
             return
-        _reply({"id": running.pop(pid), "code": os.waitstatus_to_exitcode(status)})
+        if pid in running:
+            _reply({"id": running.pop(pid), "code": os.waitstatus_to_exitcode(status)})
 
 
 def _end(running: dict[int, int]) -> None:
     for pid in running:
-        os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
     for pid in running:
-        os.waitpid(pid, 0)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ unless the test names a Pagefind of its own.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import select
@@ -118,6 +119,7 @@ class BuildServer:
         self.lock = threading.Lock()
         self.requests = 0
         self.due: dict[int, dict[str, Future[int]]] = {}   # by request: its pid, its code
+        self.ended = False
         threading.Thread(target=self._receive, daemon=True).start()
 
     def start(self, argv: list[str], env: dict[str, str], stdout: Path,
@@ -125,6 +127,8 @@ class BuildServer:
         """`build.py *argv` in a child of the server, writing to these files (or named
         pipes); it runs while other requests are served."""
         with self.lock:
+            if self.ended:
+                raise EOFError("the build server has ended")
             self.requests += 1
             number = self.requests
             due = self.due[number] = {"pid": Future(), "code": Future()}
@@ -152,20 +156,27 @@ class BuildServer:
                        stderr.read_text(encoding="utf-8"))
 
     def _receive(self) -> None:
-        """Hands each reply to the request it is about; if the server ends, every request
-        still waiting fails."""
+        """Hands each reply to the request it is about. If the server ends (it kills its
+        children then), a child still running is killed here too, in case the server
+        could not, and ends with the code of SIGKILL; a request not yet started fails."""
         assert self.process.stdout
-        for line in self.process.stdout:
-            reply = json.loads(line)
-            field = "pid" if "pid" in reply else "code"
+        try:
+            for line in self.process.stdout:
+                reply = json.loads(line)
+                field = "pid" if "pid" in reply else "code"
+                with self.lock:
+                    due = self.due[reply["id"]] if field == "pid" else self.due.pop(reply["id"])
+                due[field].set_result(int(reply[field]))
+        finally:
             with self.lock:
-                due = self.due[reply["id"]] if field == "pid" else self.due.pop(reply["id"])
-            due[field].set_result(int(reply[field]))
-        with self.lock:
-            for due in self.due.values():
-                for future in due.values():
-                    if not future.done():
-                        future.set_exception(EOFError("the build server ended"))
+                self.ended = True
+                for due in self.due.values():
+                    if not due["pid"].done():
+                        due["pid"].set_exception(EOFError("the build server ended"))
+                    elif not due["code"].done():
+                        with contextlib.suppress(ProcessLookupError):
+                            os.kill(due["pid"].result(), signal.SIGKILL)
+                        due["code"].set_result(-signal.SIGKILL)
 
 
 class ServedProcess:
@@ -185,7 +196,8 @@ class ServedProcess:
 
     def send_signal(self, number: int) -> None:
         """Like Popen's: nothing once the server has said that the child ended (its pid
-        may then be another process's)."""
+        may then be another process's; in the moment between the server's reaping and
+        its reply, as unlikely as with Popen's own check, it could already be)."""
         if not self.code.done():
             os.kill(self.pid, number)
 
@@ -225,7 +237,12 @@ def start_command(argv: list[str], output: list[str], directly: bool = False
         pipe = Path(scratch, "output")
         os.mkfifo(pipe, 0o600)
         reading = os.open(pipe, os.O_RDWR)   # does not wait for the writer, as O_RDONLY would
-        served = _build_server().start(argv, environment, pipe, pipe)
+        try:
+            served = _build_server().start(argv, environment, pipe, pipe)
+        except BaseException:
+            os.close(reading)
+            shutil.rmtree(scratch, ignore_errors=True)
+            raise
         collector = threading.Thread(target=_collect_pipe, daemon=True,
                                      args=(reading, served, output, scratch))
         process = served

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import conftest
 import pagefind_relay
-from conftest import BUILD_TIMEOUT, ROOT, Run, ServedProcess, Site, snapshot, start_command
-from test_serve import WAIT, Preview, free_port
+from conftest import BUILD_TIMEOUT, ROOT, Run, ServedProcess, Site, snapshot
+from test_serve import WAIT, Preview, start_preview
 
 
 def _directly(site: Site, *args: str) -> Run:
@@ -53,17 +53,10 @@ def test_a_preview_through_the_server_serves_prints_and_stops_as_the_command_doe
     """A preview started by the server (tests/test_serve.py starts them so) gives what
     `python build.py serve` gives: the same pages, the same lines, the same exit after
     Ctrl+C; and builds through the server go on while it runs."""
-    previews, collectors = [], []
+    previews: list[Preview] = []
     try:
         for directly in (False, True):
-            output: list[str] = []
-            port = free_port()
-            process, collector = start_command(
-                ["--root", str(sample_site.root), "serve", "--port", str(port)], output,
-                directly)
-            collectors.append(collector)
-            previews.append(Preview(sample_site, port, process, output))
-            previews[-1].wait_for_line("Previewing the help center at")
+            previews.append(start_preview(sample_site, directly=directly))
         served, direct = previews
         assert isinstance(served.process, ServedProcess)
         assert isinstance(direct.process, subprocess.Popen)
@@ -82,8 +75,9 @@ def test_a_preview_through_the_server_serves_prints_and_stops_as_the_command_doe
     finally:
         for preview in previews:
             preview.process.kill()
-    for collector in collectors:   # the last lines, read after the end
-        collector.join(WAIT)
+    for preview in previews:   # the last lines, read after the end
+        assert preview.collector is not None
+        preview.collector.join(WAIT)
 
     def printed(preview: Preview) -> list[str]:   # without its port and its timings
         return [re.sub(r"\d+\.\d+ s\b", "N s", line.replace(str(preview.port), "PORT"))

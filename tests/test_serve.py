@@ -11,6 +11,7 @@ import json
 import signal
 import socket
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -42,6 +43,7 @@ class Preview:
     port: int
     process: ServedProcess | subprocess.Popen[str]
     output: list[str] = field(default_factory=list)
+    collector: threading.Thread | None = None   # appends to `output`; ends after the process
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
@@ -86,11 +88,12 @@ class Preview:
         return self.lines(start)[-1]
 
 
-def start_preview(site: Site, *extra: str) -> Preview:
+def start_preview(site: Site, *extra: str, directly: bool = False) -> Preview:
+    """The preview of the site, started by the tests' build server unless `directly`."""
     # The free port may be taken between free_port() and the server's bind by a test
     # running in parallel (pytest-xdist): then the server says so and we take another.
     for _attempt in range(5):
-        preview = _launch(site, free_port(), *extra)
+        preview = _launch(site, free_port(), *extra, directly=directly)
         if preview.process.poll() is None:
             return preview
         if not any(f"127.0.0.1:{preview.port}: cannot listen here" in line
@@ -99,12 +102,12 @@ def start_preview(site: Site, *extra: str) -> Preview:
     raise AssertionError("the preview did not start:\n" + "\n".join(preview.output))
 
 
-def _launch(site: Site, port: int, *extra: str) -> Preview:
+def _launch(site: Site, port: int, *extra: str, directly: bool) -> Preview:
     """`build.py serve` on the port, once it says it is previewing or has exited."""
     output: list[str] = []
     process, collector = start_command(
-        ["--root", str(site.root), "serve", "--port", str(port), *extra], output)
-    preview = Preview(site, port, process, output)
+        ["--root", str(site.root), "serve", "--port", str(port), *extra], output, directly)
+    preview = Preview(site, port, process, output, collector)
     preview.wait_until(lambda: preview.lines("Previewing the help center at")
                        or process.poll() is not None, "the server to start")
     if process.poll() is not None:
@@ -117,6 +120,8 @@ def stop_preview(preview: Preview) -> None:
     if preview.process.poll() is None:
         preview.process.send_signal(signal.SIGINT)
         preview.process.wait(timeout=WAIT)
+    if preview.collector is not None:
+        preview.collector.join(timeout=WAIT)   # the last lines it printed
     assert "Traceback" not in "\n".join(preview.output), "\n".join(preview.output)
 
 

@@ -142,7 +142,9 @@ class _CountingLoader(yaml.SafeLoader):
     than MAX_VALUES of them is refused as soon as it gets there. PyYAML reads about 50,000
     a second, so a whole file would often run into the time limit first (5 s), and say
     less about what is wrong. Counted as `_build` counts: every value, not the names of a
-    mapping, and an alias not here (it is counted where `_build` follows it)."""
+    mapping, and an alias not here (it is counted where `_build` follows it). One
+    difference: the value of a name `_build` refuses (`? [a, b]`, a name that is a number
+    with a point…) is counted here, not there; such a file is refused either way."""
 
     def __init__(self, text: str, lines: LineMap) -> None:
         super().__init__(text)

@@ -57,7 +57,9 @@ def content_environment(entries: list[Entry], filters: Mapping[str, Any],
     # to its line (`_error_line`); every body is final for the life of the environment.
     # Not `optimized`: Jinja would run a filter on written-out values (`{{ 9 | days }}`)
     # while compiling, and TEMPLATES keeps compiled code by the body's text alone, so the
-    # preview would keep the words of a catalog the translator has since changed.
+    # preview would keep the words of a catalog the translator has since changed. (Jinja's
+    # code generator also writes a constant `{{ … }}` out as text, optimizer or not; here
+    # every `{{ … }}` goes through the sandbox's budget filter first, which it cannot.)
     env = BoundedSandbox(loader=FunctionLoader(
                              lambda name: (bodies[name], name, lambda: True)
                              if name in bodies else None),

@@ -4,8 +4,12 @@ Compiling templates is most of the time of a small rebuild: every build makes ne
 environments, which would compile every theme template and every entry body again.
 Jinja's bytecode cache keys each template by its name and checks a hash of its source
 before using the compiled code, so a template that changed is compiled again and one
-that did not is not: the cache can never serve stale code. One instance serves the
-whole process, like `functools.lru_cache`; it holds code objects only.
+that did not is not: the cache never serves the code of an older source. Compiled code
+must then hold nothing computed from anything else while compiling: the answers'
+environment does not fold filters on written-out values into it (markdown_body,
+`content_environment`); the theme's filters depend on their arguments alone. One
+instance serves the whole process, like `functools.lru_cache`; it holds code objects
+only.
 
 Used by passing `bytecode_cache=TEMPLATES` to the theme and content environments.
 """
