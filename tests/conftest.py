@@ -9,7 +9,8 @@ never to the repository's.
 Build tests run the real command line (`python build.py --root DIR`) in a process of its
 own, as an editor or CI would, so that exit codes, messages and the absence of Python
 tracebacks are what is tested. The process is forked from a build server that has
-imported the generator once (tests/build_server.py, tests/test_build_server.py). Its
+imported the generator once (tests/build_server.py, tests/test_build_server.py), and so
+are the previews (`start_command`), which run beside the builds. Its
 search index is made by one of this process's warm Pagefinds (tests/pagefind_relay.py)
 unless the test names a Pagefind of its own.
 """

@@ -1,5 +1,8 @@
 """The live preview, driven for real: `python build.py --root COPY serve --port N` in a
-subprocess on a free loopback port, files edited on disk, pages fetched over HTTP.
+process of its own on a free loopback port, files edited on disk, pages fetched over
+HTTP. The process is forked by the tests' build server, as the builds are
+(tests/build_server.py; tests/test_build_server.py checks that it gives what the command
+gives).
 
 Every wait is bounded (WAIT seconds) and polls; a test never sleeps for a fixed time
 except to show that something does *not* happen.
