@@ -90,7 +90,7 @@ class Site:
         unless `env` or the environment changes how Python itself starts (PYTHON…)."""
         argv = ["--root", str(self.root), *args]
         environment = build_environment(env)
-        if _python_settings(environment) == _python_settings(_SERVER_ENVIRONMENT):
+        if _server_can_run(environment):
             return _build_server().run(argv, environment)
         done = subprocess.run([sys.executable, str(ROOT / "build.py"), *argv],
                               capture_output=True, text=True, timeout=BUILD_TIMEOUT,
@@ -228,7 +228,7 @@ def start_command(argv: list[str], output: list[str], directly: bool = False
     once the command has ended and all it printed is read). Started by this process's
     build server when `Site.run` would be, unless `directly`."""
     environment = build_environment()
-    if directly or _python_settings(environment) != _python_settings(_SERVER_ENVIRONMENT):
+    if directly or not _server_can_run(environment):
         process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), *argv],
                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                    text=True, bufsize=1, env=environment)
@@ -301,6 +301,12 @@ def _relay() -> pagefind_relay.Relay:
 
 def _relay_client() -> Path:
     return Path(os.environ[SHARED_CACHE_VARIABLE]) / pagefind_relay.CLIENT_NAME
+
+
+def _server_can_run(environment: dict[str, str]) -> bool:
+    """Whether a child of the build server starts as `python` would in `environment`: the
+    server's Python was started with the same PYTHON… settings."""
+    return _python_settings(environment) == _python_settings(_SERVER_ENVIRONMENT)
 
 
 def _python_settings(environment: dict[str, str]) -> dict[str, str]:
